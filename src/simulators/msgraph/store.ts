@@ -165,7 +165,8 @@ export class GraphStore {
   renderSession(record: GraphSessionRecord, includeUnknownEnumMembers: boolean): Record<string, unknown> {
     const view = this.view(record);
     const status = !includeUnknownEnumMembers && view.status === 'failed' ? 'unknownFutureValue' : view.status;
-    const jobType = !includeUnknownEnumMembers && record.restoreJobType === 'granular' ? 'unknownFutureValue' : record.restoreJobType;
+    // v1.0's restoreJobType has no `granular` member (only beta metadata does): v1.0 always says unknownFutureValue.
+    const jobType = record.restoreJobType === 'granular' ? 'unknownFutureValue' : record.restoreJobType;
     return {
       '@odata.type': record.odataType,
       id: record.id,

@@ -161,7 +161,8 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       isExchangeOnline: o.isExchangeOnline,
       isSharePointOnline: o.isSharePointOnline,
       type: o.type,
-      region: o.region,
+      // On-premises organisations have no Microsoft 365 region; the field is left out.
+      ...(o.region ? { region: o.region } : {}),
       id: o.id,
       name: o.name,
       officeName: o.officeName,
