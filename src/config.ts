@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const sourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be letters, digits, - or _ (at most 64), starting with a letter or digit');
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+const tlsSchema = z
+  .object({
+    caFile: z.string().min(1).optional(),
+    insecureSkipVerify: z.boolean().optional(),
+  })
+  .strict();
+
+const timeoutsSchema = z
+  .object({
+    connectMs: z.number().int().positive().optional(),
+    headersMs: z.number().int().positive().optional(),
+    bodyMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const commonSource = {
+  id: sourceId,
+  name: z.string().min(1),
+  baseUrl: httpUrl,
+  tls: tlsSchema.optional(),
+  timeouts: timeoutsSchema.optional(),
+  /** Keep-alive connections per upstream origin. */
+  connections: z.number().int().min(1).max(256).optional(),
+};
+
+const graphSourceSchema = z
+  .object({
+    ...commonSource,
+    vendor: z.literal('msgraph'),
+    auth: z
+      .object({
+        tenantId: z.string().min(1),
+        clientId: z.string().min(1),
+        clientSecret: z.string().min(1),
+        tokenUrl: httpUrl.optional(),
+        scope: z.string().min(1).optional(),
+      })
+      .strict(),
+  })
+  .strict();
+
+const veeamSourceSchema = z
+  .object({
+    ...commonSource,
+    vendor: z.literal('veeam'),
+    apiVersion: z.enum(['v6', 'v7', 'v8']).default('v6'),
+    auth: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(),
+    /** Page size for session listings (VB365 caps it at 10,000). */
+    pageSize: z.number().int().min(1).max(10_000).optional(),
+    /** Parallel single-session reads for one GraphQL request. */
+    maxConcurrency: z.number().int().min(1).max(64).optional(),
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(4000),
+        host: z.string().min(1).default('0.0.0.0'),
+        bodyLimitBytes: z.number().int().positive().default(1_048_576),
+        graphiql: z.boolean().default(true),
+        introspection: z.boolean().default(true),
+      })
+      .strict()
+      .default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_048_576, graphiql: true, introspection: true }),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+    auth: z
+      .object({ mode: z.literal('none') })
+      .strict()
+      .default({ mode: 'none' }),
+    cache: z
+      .object({ listTtlSeconds: z.number().min(0).max(3600).default(5) })
+      .strict()
+      .default({ listTtlSeconds: 5 }),
+    sources: z.array(z.discriminatedUnion('vendor', [graphSourceSchema, veeamSourceSchema])).min(1, 'needs at least one source'),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((source, i) => {
+      if (seen.has(source.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id '${source.id}'` });
+      seen.add(source.id);
+    });
+  });
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type SourceConfig = GatewayConfig['sources'][number];
+export type GraphSourceConfig = Extract<SourceConfig, { vendor: 'msgraph' }>;
+export type VeeamSourceConfig = Extract<SourceConfig, { vendor: 'veeam' }>;
+
+/** A start-up configuration problem; the message names the key. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function keyPath(parts: ReadonlyArray<PropertyKey>): string {
+  return parts.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+}
+
+/** Replaces `${VAR}` inside every string value, after parsing, so a secret may hold any character. */
+function interpolate(value: unknown, env: NodeJS.ProcessEnv, at: PropertyKey[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const replacement = env[name];
+      if (replacement === undefined) throw new ConfigError(`${keyPath(at)}: environment variable ${name} is not set`);
+      return replacement;
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, [...at, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...at, k])]));
+  }
+  return value;
+}
+
+/** Validates a configuration object (already parsed), resolving relative paths against `baseDir`. */
+export function parseConfig(raw: unknown, options: { env?: NodeJS.ProcessEnv; baseDir?: string } = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const interpolated = interpolate(raw, env, []);
+  const result = configSchema.safeParse(interpolated);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `${keyPath([...issue.path, issue.keys[0]])}: unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
+      return `${keyPath(issue.path) || '(root)'}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const config = result.data;
+  if (env.PORT !== undefined) {
+    const port = Number(env.PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: '${env.PORT}' is not a port number`);
+    config.server.port = port;
+  }
+  const baseDir = options.baseDir ?? process.cwd();
+  for (const source of config.sources) {
+    if (source.tls?.caFile) source.tls.caFile = path.resolve(baseDir, source.tls.caFile);
+  }
+  return config;
+}
+
+/** Reads a YAML or JSON configuration file. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`configuration file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return parseConfig(raw, { env, baseDir: path.dirname(path.resolve(file)) });
+}

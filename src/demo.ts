@@ -1,0 +1,42 @@
+import { parseConfig, type GatewayConfig } from './config';
+import { startSimulators, type SimulatorPair } from './simulators/startSimulators';
+
+export interface Demo {
+  config: GatewayConfig;
+  simulators: SimulatorPair;
+}
+
+/**
+ * The no-configuration demo: both simulated upstreams with seeded data, and a configuration that
+ * points the gateway at them (Veeam over HTTPS with the CA file the simulator wrote, as in real life).
+ */
+export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<Demo> {
+  const simulators = await startSimulators({ graph: { sessionCount: 400, seed: 1 }, veeam: { sessionCount: 400, seed: 2, tls: true } });
+  const { graph, veeam } = simulators;
+  const config = parseConfig(
+    {
+      server: { port: 4000 },
+      logging: { level: env.LOG_LEVEL ?? 'info' },
+      sources: [
+        {
+          id: 'contoso-graph',
+          vendor: 'msgraph',
+          name: 'Contoso tenant (simulated Microsoft Graph)',
+          baseUrl: graph.apiBaseUrl,
+          auth: { tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: graph.clientSecret, tokenUrl: graph.tokenUrl },
+        },
+        {
+          id: 'vbo-eu',
+          vendor: 'veeam',
+          name: 'VB365 Europe (simulated Veeam)',
+          baseUrl: veeam.url,
+          apiVersion: 'v8',
+          auth: { username: veeam.username, password: veeam.password },
+          tls: { caFile: veeam.caFile },
+        },
+      ],
+    },
+    { env },
+  );
+  return { config, simulators };
+}

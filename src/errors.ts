@@ -1,0 +1,58 @@
+import { GraphQLError } from 'graphql';
+import type { VendorValue } from './model';
+
+/** The contract's error codes (contract §4). */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  INVALID_STATE: 'INVALID_STATE',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_THROTTLED: 'UPSTREAM_THROTTLED',
+  UPSTREAM_AUTH_FAILED: 'UPSTREAM_AUTH_FAILED',
+  UPSTREAM_ERROR: 'UPSTREAM_ERROR',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface GatewayErrorExtensions {
+  argument?: string;
+  sourceId?: string;
+  vendor?: VendorValue;
+  upstreamStatus?: number;
+  upstreamCode?: string;
+  retryAfterSeconds?: number;
+  status?: string;
+}
+
+/**
+ * The one error class the gateway throws on purpose. Its message is written for the caller and
+ * never carries upstream bodies, tokens or secrets; `extensions` carry the contract's fields.
+ */
+export class GatewayError extends GraphQLError {
+  readonly code: ErrorCodeValue;
+
+  constructor(code: ErrorCodeValue, message: string, extensions: GatewayErrorExtensions = {}) {
+    super(message, { extensions: { code, ...extensions } });
+    this.code = code;
+    this.name = 'GatewayError';
+  }
+}
+
+export function badUserInput(argument: string, message: string): GatewayError {
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, message, { argument });
+}
+
+/** An upstream failure, tied to the source it came from. */
+export class UpstreamError extends GatewayError {
+  constructor(
+    code: typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof ErrorCode.UPSTREAM_THROTTLED | typeof ErrorCode.UPSTREAM_AUTH_FAILED | typeof ErrorCode.UPSTREAM_ERROR,
+    message: string,
+    extensions: GatewayErrorExtensions & { sourceId: string; vendor: VendorValue },
+  ) {
+    super(code, message, extensions);
+    this.name = 'UpstreamError';
+  }
+}

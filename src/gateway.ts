@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { GatewayConfig } from './config';
+import { PartialFailures, RequestLoaders, type GatewayContext, type GatewayServices } from './context';
+import { RestoreSessionDirectory } from './listing/directory';
+import { SnapshotStore } from './listing/snapshots';
+import { createLogger, type Logger } from './logger';
+import { GatewayMetrics } from './metrics';
+import { mountGraphiql } from './graphiql/routes';
+import { createFormatError } from './plugins/formatError';
+import { partialFailuresPlugin } from './plugins/partialFailures';
+import { requestMetricsPlugin } from './plugins/requestMetrics';
+import { resolvers } from './resolvers';
+import { loadTypeDefs } from './schema';
+import type { SourceConnector } from './sources/connector';
+import { GraphConnector } from './upstreams/msgraph/client';
+import { VeeamConnector } from './upstreams/veeam/client';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface Gateway {
+  /** The HTTP handler: /graphql (and GraphiQL), /healthz, /readyz, /metrics. */
+  app: Express;
+  services: GatewayServices;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface CreateGatewayOptions {
+  /** Where log lines go (tests capture them); pino's async stdout by default. */
+  logDestination?: import('pino').DestinationStream;
+}
+
+function buildConnectors(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger): Map<string, SourceConnector> {
+  const connectors = new Map<string, SourceConnector>();
+  for (const source of config.sources) {
+    connectors.set(source.id, source.vendor === 'msgraph' ? new GraphConnector(source, metrics, logger) : new VeeamConnector(source, metrics, logger));
+  }
+  return connectors;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Builds the gateway from a validated configuration; it never binds a port (main.ts and the
+ * tests do). Connectors and their pools live as long as the gateway; loaders live per request.
+ */
+export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const logger = createLogger(config.logging.level, options.logDestination);
+  const metrics = new GatewayMetrics();
+  const connectors = buildConnectors(config, metrics, logger);
+  const services: GatewayServices = {
+    connectors,
+    directory: new RestoreSessionDirectory(connectors, new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics)),
+    sourceIds: new Set(connectors.keys()),
+    metrics,
+    logger,
+  };
+
+  const apollo = new ApolloServer<GatewayContext>({
+    typeDefs: loadTypeDefs(),
+    resolvers,
+    introspection: config.server.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError(logger),
+    plugins: [ApolloServerPluginLandingPageDisabled(), partialFailuresPlugin(), requestMetricsPlugin(metrics)],
+  });
+  await apollo.start();
+  let state: 'ready' | 'stopping' = 'ready';
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const sources = [...connectors.values()].map((c) => ({ id: c.source.id, vendor: c.source.vendor, health: c.health.health }));
+    if (state !== 'ready') {
+      res.status(503).json({ status: 'stopping', sources });
+      return;
+    }
+    res.json({ status: sources.every((s) => s.health === 'UP') ? 'ready' : 'degraded', sources });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  if (config.server.graphiql) mountGraphiql(app, GRAPHQL_PATH);
+
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: config.server.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const incoming = req.get('x-request-id');
+        const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.set('x-request-id', requestId);
+        const requestLogger = logger.child({ requestId });
+        return { requestId, logger: requestLogger, services, loaders: new RequestLoaders(connectors), partialFailures: new PartialFailures(requestLogger) };
+      },
+    }),
+  );
+
+  // Body errors from express.json: malformed JSON is 400, an oversized body 413 (contract §4).
+  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
+    if (err.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (err.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `The request body is larger than ${config.server.bodyLimitBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    if (err.status && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json({ errors: [{ message: 'The request could not be read.', extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    logger.error({ err }, 'unhandled error in the HTTP layer');
+    next(err);
+  });
+
+  return {
+    app,
+    services,
+    logger,
+    close: async () => {
+      state = 'stopping';
+      await apollo.stop();
+      await Promise.all([...connectors.values()].map((c) => c.close()));
+      logger.flush();
+    },
+  };
+}

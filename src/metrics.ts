@@ -1,0 +1,47 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics, on a registry of its own (several gateways may share a process). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly upstreamRequests = new Counter({
+    name: 'gateway_upstream_requests_total',
+    help: 'Upstream HTTP calls by source, vendor and status (status "error" when none answered).',
+    labelNames: ['source', 'vendor', 'status', 'route'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamDuration = new Histogram({
+    name: 'gateway_upstream_request_duration_seconds',
+    help: 'Upstream HTTP call latency.',
+    labelNames: ['source', 'vendor', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly graphqlRequests = new Counter({
+    name: 'gateway_graphql_requests_total',
+    help: 'GraphQL requests by operation name and outcome (ok, partial, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly sourceHealth = new Gauge({
+    name: 'gateway_source_health',
+    help: 'Source health: 1 for the current state of each source, 0 for the others.',
+    labelNames: ['source', 'vendor', 'health'] as const,
+    registers: [this.registry],
+  });
+  readonly tokenRenewals = new Counter({
+    name: 'gateway_token_renewals_total',
+    help: 'Upstream token acquisitions and renewals by source and grant.',
+    labelNames: ['source', 'vendor', 'grant', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly snapshotLoads = new Counter({
+    name: 'gateway_list_snapshot_loads_total',
+    help: 'Full session-list loads from an upstream, by source and outcome.',
+    labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
+  }
+}

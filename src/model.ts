@@ -1,0 +1,147 @@
+/**
+ * The gateway's own model of what the upstreams return, independent of wire formats. Resolver
+ * types map GraphQL types onto these (codegen `mappers`); the vendor mappers build them.
+ */
+
+export type VendorValue = 'MICROSOFT_GRAPH' | 'VEEAM';
+export type WorkloadValue = 'EXCHANGE' | 'ONEDRIVE' | 'SHAREPOINT' | 'TEAMS';
+export type RestoreSessionStatusValue = 'DRAFT' | 'ACTIVATING' | 'RUNNING' | 'COMPLETED' | 'COMPLETED_WITH_ISSUES' | 'FAILED' | 'UNKNOWN';
+export type SourceHealthValue = 'UP' | 'DEGRADED' | 'DOWN';
+
+/** A timestamp as the upstream sent it, reduced to what the gateway needs. */
+export interface Instant {
+  /** Milliseconds since the epoch (what DateTime prints). */
+  epochMs: number;
+  /** Sortable text at the upstream's full precision (up to nanoseconds). */
+  key: string;
+}
+
+export interface ProgressModel {
+  total: number;
+  completed: number;
+  failed: number;
+  inProgress: number;
+}
+
+interface RestoreSessionCommon {
+  /** Global id (opaque). */
+  id: string;
+  vendorId: string;
+  sourceId: string;
+  workload: WorkloadValue | null;
+  status: RestoreSessionStatusValue;
+  createdAt: Instant | null;
+  completedAt: Instant | null;
+  initiatedBy: string | null;
+}
+
+export interface GraphIdentityModel {
+  id: string | null;
+  displayName: string | null;
+}
+
+export interface GraphIdentitySetModel {
+  user: GraphIdentityModel | null;
+  application: GraphIdentityModel | null;
+  device: GraphIdentityModel | null;
+}
+
+export interface GraphPublicErrorModel {
+  code: string | null;
+  message: string | null;
+  target: string | null;
+  details: Array<{ code: string | null; message: string | null; target: string | null }> | null;
+}
+
+export type GraphStatusValue = 'DRAFT' | 'ACTIVATING' | 'ACTIVE' | 'COMPLETED_WITH_ERROR' | 'COMPLETED' | 'FAILED' | 'UNKNOWN_FUTURE_VALUE';
+export type GraphJobTypeValue = 'STANDARD' | 'BULK' | 'GRANULAR' | 'UNKNOWN_FUTURE_VALUE';
+/** Which typed collection holds the session: decides the artifact path. */
+export type GraphCollectionKind = 'exchange' | 'oneDrive' | 'sharePoint';
+
+export interface GraphRestoreSessionModel extends RestoreSessionCommon {
+  __typename: 'GraphRestoreSession';
+  vendor: 'MICROSOFT_GRAPH';
+  collection: GraphCollectionKind | null;
+  graphStatus: GraphStatusValue;
+  restoreJobType: GraphJobTypeValue | null;
+  artifactCount: { total: number | null; completed: number | null; failed: number | null; inProgress: number | null } | null;
+  progress: ProgressModel | null;
+  createdBy: GraphIdentitySetModel | null;
+  lastModifiedBy: GraphIdentitySetModel | null;
+  lastModifiedAt: Instant | null;
+  error: GraphPublicErrorModel | null;
+}
+
+export type VeeamTypeValue = 'VEX' | 'VEOD' | 'VESP' | 'VET';
+export type VeeamStateValue = 'WORKING' | 'STOPPED' | 'STARTING' | 'STOPPING' | 'UNKNOWN';
+export type VeeamResultValue = 'SUCCESS' | 'WARNING' | 'FAILED';
+
+export interface VeeamRestoreSessionModel extends RestoreSessionCommon {
+  __typename: 'VeeamRestoreSession';
+  vendor: 'VEEAM';
+  name: string | null;
+  veeamType: VeeamTypeValue;
+  state: VeeamStateValue;
+  result: VeeamResultValue | null;
+  organizationName: string | null;
+  details: string | null;
+  scopeName: string | null;
+  clientHost: string | null;
+  reason: string | null;
+}
+
+export type RestoreSessionModel = GraphRestoreSessionModel | VeeamRestoreSessionModel;
+
+export interface SourceModel {
+  id: string;
+  name: string;
+  vendor: VendorValue;
+}
+
+export interface VeeamOrganizationModel {
+  id: string;
+  name: string;
+  type: string | null;
+}
+
+export interface VeeamEventModel {
+  id: string;
+  type: string | null;
+  status: string | null;
+  title: string | null;
+  message: string | null;
+  itemName: string | null;
+  startTime: Instant | null;
+  endTime: Instant | null;
+  duration: string | null;
+  order: number | null;
+}
+
+export interface GraphArtifactModel {
+  id: string;
+  status: string | null;
+  protectedResourceId: string | null;
+  restorePointId: string | null;
+  destinationType: string | null;
+  startedAt: Instant | null;
+  completedAt: Instant | null;
+  error: GraphPublicErrorModel | null;
+}
+
+/** A page of any Relay connection before field resolution. */
+export interface ConnectionModel<T> {
+  items: Array<{ cursor: string; node: T }>;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number;
+}
+
+export interface RestoreSessionStatsModel {
+  total: number;
+  byStatus: Array<{ status: RestoreSessionStatusValue; count: number }>;
+  byVendor: Array<{ vendor: VendorValue; count: number }>;
+  byWorkload: Array<{ workload: WorkloadValue | null; count: number }>;
+  bySource: Array<{ source: SourceModel; count: number }>;
+}
+
+export const TERMINAL_STATUSES: ReadonlySet<RestoreSessionStatusValue> = new Set(['COMPLETED', 'COMPLETED_WITH_ISSUES', 'FAILED']);

@@ -1,0 +1,25 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ErrorCode, GatewayError } from '../errors';
+import type { Logger } from '../logger';
+
+/** Codes that Apollo Server itself sets and that are safe to pass on as they are. */
+const APOLLO_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+
+/**
+ * Known codes pass; anything else is a bug and is masked as INTERNAL_SERVER_ERROR (the original
+ * goes to the log, never to the caller).
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GatewayError) return { ...formatted, message: original.message, extensions: { ...original.extensions } };
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && APOLLO_CODES.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original }, 'unexpected error in a GraphQL request');
+    return { message: 'Internal server error.', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}

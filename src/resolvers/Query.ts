@@ -1,0 +1,51 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../context';
+import { decodeGlobalId, type DecodedGlobalId } from '../ids';
+import { decodeKeysetCursor } from '../listing/cursor';
+import { compileFilter } from '../listing/filter';
+import type { RestoreSessionModel } from '../model';
+import type { QueryResolvers } from '../__generated__/resolvers-types';
+import { GraphConnector } from '../upstreams/msgraph/client';
+import { checkFirst } from './connections';
+
+function pathOf(info: GraphQLResolveInfo): Array<string | number> {
+  const path: Array<string | number> = [];
+  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
+  return path;
+}
+
+/** A session by decoded id through the request's loaders; null when it or its source is gone. */
+async function loadSession(ctx: GatewayContext, id: DecodedGlobalId): Promise<RestoreSessionModel | null> {
+  const connector = ctx.services.connectors.get(id.sourceId);
+  if (!connector) return null;
+  if (connector instanceof GraphConnector) return ctx.loaders.graph(id.sourceId).sessionById.load(id.vendorId);
+  return ctx.loaders.veeam(id.sourceId).sessionById.load(id.vendorId);
+}
+
+/** graphql-js turns an Error standing in a list into null at that index plus an error for it. */
+function errorInList(err: unknown): RestoreSessionModel | null {
+  return (err instanceof Error ? err : new Error(String(err))) as unknown as RestoreSessionModel;
+}
+
+export const Query: QueryResolvers = {
+  node: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
+  restoreSession: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
+  nodes: (_parent, { ids }, ctx) => {
+    // A malformed id fails the whole field (contract §2); missing ones are null.
+    const decoded = ids.map((id) => decodeGlobalId(id, 'ids'));
+    return Promise.all(decoded.map((id) => loadSession(ctx, id).catch(errorInList)));
+  },
+  restoreSessions: (_parent, { first, after, filter }, ctx, info) => {
+    const size = checkFirst(first);
+    const point = after ? decodeKeysetCursor(after, 'after') : null;
+    const compiled = compileFilter(filter, ctx.services.sourceIds);
+    const path = pathOf(info);
+    return ctx.services.directory.page(compiled, size, point, (source, err) => ctx.partialFailures.report(source, err, path));
+  },
+  restoreSessionStats: (_parent, { filter }, ctx, info) => {
+    const compiled = compileFilter(filter, ctx.services.sourceIds);
+    const path = pathOf(info);
+    return ctx.services.directory.stats(compiled, (source, err) => ctx.partialFailures.report(source, err, path));
+  },
+  sources: (_parent, _args, ctx) => [...ctx.services.connectors.values()].map((c) => c.source),
+};

@@ -1,0 +1,10 @@
+import type { Resolvers } from '../__generated__/resolvers-types';
+import { Query } from './Query';
+import { DateTimeScalar } from './scalars';
+import { typeResolvers } from './types';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  ...typeResolvers,
+};

@@ -1,0 +1,21 @@
+import type { RestoreSessionModel, SourceModel } from '../model';
+import type { SourceHealthTracker } from './health';
+
+/** A time range pushed down to an upstream that can filter by creation time. */
+export interface CreatedRange {
+  /** Inclusive, ms since the epoch. */
+  fromMs?: number;
+  /** Exclusive, ms since the epoch. */
+  toMs?: number;
+}
+
+/** What every upstream connector offers the listing, whatever its vendor. */
+export interface SourceConnector {
+  readonly source: SourceModel;
+  readonly health: SourceHealthTracker;
+  /** True when `listSessions(range)` asks the upstream to filter by creation time. */
+  readonly filtersByCreatedRange: boolean;
+  /** Every session the source holds (in the range, when given), following the upstream's paging. */
+  listSessions(range?: CreatedRange): Promise<RestoreSessionModel[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,59 @@
+import type { SourceHealthValue, VendorValue } from '../model';
+import type { GatewayMetrics } from '../metrics';
+
+const WINDOW = 20;
+const DOWN_AFTER_CONSECUTIVE_FAILURES = 3;
+
+/**
+ * A source's health from the outcomes of its recent upstream calls: DOWN after consecutive
+ * failures, DEGRADED while failures remain in the recent window, UP otherwise.
+ */
+export class SourceHealthTracker {
+  private outcomes: boolean[] = [];
+  private consecutiveFailures = 0;
+  private lastErrorText: string | null = null;
+
+  constructor(
+    private readonly sourceId: string,
+    private readonly vendor: VendorValue,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    this.publish();
+  }
+
+  recordSuccess(): void {
+    this.push(true);
+    this.consecutiveFailures = 0;
+    if (this.outcomes.every(Boolean)) this.lastErrorText = null;
+    this.publish();
+  }
+
+  recordFailure(description: string): void {
+    this.push(false);
+    this.consecutiveFailures++;
+    this.lastErrorText = description;
+    this.publish();
+  }
+
+  get health(): SourceHealthValue {
+    if (this.consecutiveFailures >= DOWN_AFTER_CONSECUTIVE_FAILURES) return 'DOWN';
+    if (this.outcomes.some((ok) => !ok)) return 'DEGRADED';
+    return 'UP';
+  }
+
+  get lastError(): string | null {
+    return this.lastErrorText;
+  }
+
+  private push(ok: boolean): void {
+    this.outcomes.push(ok);
+    if (this.outcomes.length > WINDOW) this.outcomes.shift();
+  }
+
+  private publish(): void {
+    const current = this.health;
+    for (const value of ['UP', 'DEGRADED', 'DOWN'] as const) {
+      this.metrics.sourceHealth.set({ source: this.sourceId, vendor: this.vendor, health: value }, value === current ? 1 : 0);
+    }
+  }
+}

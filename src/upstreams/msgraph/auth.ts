@@ -1,0 +1,55 @@
+import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
+import type { UpstreamHttp } from '../../http/upstreamHttp';
+import { ErrorCode, UpstreamError } from '../../errors';
+import type { GatewayMetrics } from '../../metrics';
+import type { GraphSourceConfig } from '../../config';
+
+/**
+ * Microsoft identity platform client-credentials grant. There is no refresh token in this flow:
+ * a new token is requested a few minutes before the old one expires.
+ */
+export class GraphTokenProvider extends CachedTokenProvider {
+  private readonly tokenUrl: string;
+
+  constructor(
+    private readonly source: GraphSourceConfig,
+    private readonly http: UpstreamHttp,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    super(300);
+    this.tokenUrl = source.auth.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(source.auth.tenantId)}/oauth2/v2.0/token`;
+  }
+
+  protected async acquire(): Promise<IssuedToken> {
+    const { auth } = this.source;
+    const labels = { source: this.source.id, vendor: 'MICROSOFT_GRAPH', grant: 'client_credentials' };
+    let answer;
+    try {
+      answer = await this.http.call({
+        method: 'POST',
+        url: this.tokenUrl,
+        route: 'POST /oauth2/v2.0/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret, scope: auth.scope ?? 'https://graph.microsoft.com/.default' }).toString(),
+        idempotent: true,
+        acceptStatuses: [400, 401],
+      });
+    } catch (err) {
+      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });
+      throw err;
+    }
+    const body = answer.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
+    if (answer.status !== 200 || typeof body?.access_token !== 'string') {
+      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
+      const code = typeof body?.error === 'string' ? body.error : undefined;
+      throw new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the identity platform refused the gateway's client credentials${code ? ` (${code})` : ''}.`, {
+        sourceId: this.source.id,
+        vendor: 'MICROSOFT_GRAPH',
+        upstreamStatus: answer.status,
+        upstreamCode: code,
+      });
+    }
+    this.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
+    return { accessToken: body.access_token, expiresInSeconds: Number(body.expires_in) || 3599 };
+  }
+}

@@ -1,0 +1,171 @@
+import { ErrorCode, UpstreamError } from '../../errors';
+import { UpstreamHttp } from '../../http/upstreamHttp';
+import { parseRetryAfter } from '../../http/retryAfter';
+import type { GraphSourceConfig } from '../../config';
+import type { GatewayMetrics } from '../../metrics';
+import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, SourceModel } from '../../model';
+import type { Logger } from '../../logger';
+import type { SourceConnector } from '../../sources/connector';
+import { SourceHealthTracker } from '../../sources/health';
+import { GraphTokenProvider } from './auth';
+import { toGraphArtifact, toGraphRestoreSession } from './mappers';
+import type { GraphArtifactDto, GraphBatchResponseItem, GraphCollectionPage, GraphRestoreSessionDto } from './types';
+
+/** Graph sends `failed` (and future members) only to clients that ask (notes §5.1). */
+const PREFER = 'include-unknown-enum-members';
+const BATCH_LIMIT = 20;
+const MAX_PAGES = 100_000;
+const MAX_BATCH_ROUNDS = 3;
+
+const COLLECTIONS: Record<GraphCollectionKind, { sessions: string; artifacts: string }> = {
+  exchange: { sessions: 'exchangeRestoreSessions', artifacts: 'mailboxRestoreArtifacts' },
+  oneDrive: { sessions: 'oneDriveForBusinessRestoreSessions', artifacts: 'driveRestoreArtifacts' },
+  sharePoint: { sessions: 'sharePointRestoreSessions', artifacts: 'siteRestoreArtifacts' },
+};
+
+function graphErrorCode(body: unknown): string | undefined {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Microsoft Graph backup storage: list with server-driven paging, reads through `$batch`, artifacts. */
+export class GraphConnector implements SourceConnector {
+  readonly source: SourceModel;
+  readonly health: SourceHealthTracker;
+  readonly filtersByCreatedRange = false;
+  private readonly http: UpstreamHttp;
+  private readonly tokens: GraphTokenProvider;
+  private readonly baseUrl: string;
+
+  constructor(private readonly config: GraphSourceConfig, metrics: GatewayMetrics, logger: Logger) {
+    this.source = { id: config.id, name: config.name, vendor: 'MICROSOFT_GRAPH' };
+    this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', metrics);
+    this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.http = new UpstreamHttp(
+      {
+        sourceId: config.id,
+        vendor: 'MICROSOFT_GRAPH',
+        caFile: config.tls?.caFile,
+        insecureSkipVerify: config.tls?.insecureSkipVerify,
+        connectTimeoutMs: config.timeouts?.connectMs,
+        headersTimeoutMs: config.timeouts?.headersMs,
+        bodyTimeoutMs: config.timeouts?.bodyMs,
+        connections: config.connections,
+        upstreamCodeOf: graphErrorCode,
+      },
+      metrics,
+      this.health,
+      logger,
+    );
+    this.tokens = new GraphTokenProvider(config, this.http, metrics);
+  }
+
+  async listSessions(): Promise<GraphRestoreSessionModel[]> {
+    const items = await this.readAllPages<GraphRestoreSessionDto>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions');
+    return items.map((dto) => toGraphRestoreSession(this.config.id, dto));
+  }
+
+  /**
+   * Reads sessions by id through `$batch`, 20 per call; items throttled inside a batch are
+   * retried alone after their Retry-After. Null for an id Graph does not know.
+   */
+  async getSessions(ids: readonly string[]): Promise<Array<GraphRestoreSessionModel | null | Error>> {
+    const results = new Array<GraphRestoreSessionModel | null | Error>(ids.length);
+    const chunks: number[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH_LIMIT) chunks.push(ids.slice(i, i + BATCH_LIMIT).map((_, j) => i + j));
+    await Promise.all(
+      chunks.map(async (indexes) => {
+        let pending = indexes;
+        for (let round = 0; pending.length > 0; round++) {
+          const answer = await this.http.call({
+            method: 'POST',
+            url: `${this.baseUrl}/$batch`,
+            route: 'POST /$batch',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ requests: pending.map((index) => ({ id: String(index), method: 'GET', url: `/solutions/backupRestore/restoreSessions/${encodeURIComponent(ids[index])}`, headers: { prefer: PREFER } })) }),
+            idempotent: true,
+            auth: this.tokens,
+          });
+          const responses = (answer.json as { responses?: GraphBatchResponseItem[] } | undefined)?.responses;
+          if (!Array.isArray(responses)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a $batch answer without responses.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+          const byId = new Map(responses.map((r) => [String(r.id), r]));
+          const retry: number[] = [];
+          let waitSeconds = 0;
+          for (const index of pending) {
+            const item = byId.get(String(index));
+            results[index] = this.batchItemResult(item, retry, index);
+            if (item && (item.status === 429 || item.status >= 500)) {
+              waitSeconds = Math.max(waitSeconds, parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 0.2 * (round + 1));
+            }
+          }
+          if (retry.length === 0 || round + 1 >= MAX_BATCH_ROUNDS || waitSeconds > 5) break;
+          await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+          pending = retry;
+        }
+      }),
+    );
+    return results;
+  }
+
+  async listArtifacts(vendorId: string, collection: GraphCollectionKind): Promise<GraphArtifactModel[]> {
+    const names = COLLECTIONS[collection];
+    const url = `${this.baseUrl}/solutions/backupRestore/${names.sessions}/${encodeURIComponent(vendorId)}/${names.artifacts}`;
+    const items = await this.readAllPages<GraphArtifactDto>(url, `GET /${names.sessions}/{id}/${names.artifacts}`);
+    return items.map(toGraphArtifact);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private batchItemResult(item: GraphBatchResponseItem | undefined, retry: number[], index: number): GraphRestoreSessionModel | null | Error {
+    const ext = { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' as const };
+    if (!item) return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its $batch answer left out a request.`, ext);
+    if (item.status === 200) {
+      const body = item.body as GraphRestoreSessionDto | undefined;
+      if (!body || typeof body.id !== 'string') return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a session without an id.`, { ...ext, upstreamStatus: 200 });
+      return toGraphRestoreSession(this.config.id, body);
+    }
+    // Unknown and malformed ids both mean "no such session" for a well-formed global id.
+    if (item.status === 404 || (item.status === 400 && graphErrorCode(item.body) === 'InvalidRestoreSessionId')) return null;
+    if (item.status === 429) {
+      retry.push(index);
+      return new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `Source '${this.config.id}' is throttling requests.`, { ...ext, retryAfterSeconds: parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 1 });
+    }
+    if (item.status >= 500) {
+      retry.push(index);
+      return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it answered HTTP ${item.status}.`, { ...ext, upstreamStatus: item.status });
+    }
+    if (item.status === 401) return new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.config.id}' refused the gateway's credentials.`, { ...ext, upstreamStatus: 401 });
+    const upstreamCode = graphErrorCode(item.body);
+    return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${this.config.id}' refused the request (HTTP ${item.status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { ...ext, upstreamStatus: item.status, upstreamCode });
+  }
+
+  /**
+   * Follows `@odata.nextLink` as given (absolute, or relative to the version root) and never to
+   * another host than the configured one.
+   */
+  private async readAllPages<T>(firstUrl: string, route: string): Promise<T[]> {
+    const items: T[] = [];
+    const origin = new URL(this.baseUrl).origin;
+    const seen = new Set<string>();
+    let url: string | undefined = firstUrl;
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      if (seen.has(url)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its paging links loop.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' });
+      seen.add(url);
+      const answer = await this.http.call({ method: 'GET', url, route, headers: { prefer: PREFER }, idempotent: true, auth: this.tokens });
+      const body = answer.json as GraphCollectionPage<T> | undefined;
+      if (!body || !Array.isArray(body.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+      items.push(...body.value);
+      const next = body['@odata.nextLink'];
+      if (typeof next !== 'string' || !next) break;
+      if (/^https?:\/\//i.test(next)) {
+        if (new URL(next).origin !== origin) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its paging link points to another host.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' });
+        url = next;
+      } else {
+        url = `${this.baseUrl}${next.startsWith('/') ? '' : '/'}${next}`;
+      }
+    }
+    return items;
+  }
+}

@@ -1,0 +1,160 @@
+import { ErrorCode, UpstreamError } from '../../errors';
+import { UpstreamHttp } from '../../http/upstreamHttp';
+import type { VeeamSourceConfig } from '../../config';
+import type { GatewayMetrics } from '../../metrics';
+import type { ProgressModel, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
+import type { Logger } from '../../logger';
+import type { CreatedRange, SourceConnector } from '../../sources/connector';
+import { SourceHealthTracker } from '../../sources/health';
+import { VeeamTokenProvider } from './auth';
+import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
+import type { VeeamEventDto, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
+
+const MAX_PAGES = 100_000;
+
+function veeamErrorCode(body: unknown): string | undefined {
+  const b = body as { errorCode?: unknown; error?: unknown } | undefined;
+  if (typeof b?.errorCode === 'string') return b.errorCode;
+  return typeof b?.error === 'string' ? b.error : undefined;
+}
+
+/** Veeam Backup for Microsoft 365 REST (v6, v7, v8 share these shapes). */
+export class VeeamConnector implements SourceConnector {
+  readonly source: SourceModel;
+  readonly health: SourceHealthTracker;
+  readonly filtersByCreatedRange = true;
+  readonly apiVersion: 'v6' | 'v7' | 'v8';
+  private readonly http: UpstreamHttp;
+  private readonly tokens: VeeamTokenProvider;
+  private readonly root: string;
+  private readonly pageSize: number;
+  readonly maxConcurrency: number;
+
+  constructor(private readonly config: VeeamSourceConfig, metrics: GatewayMetrics, logger: Logger) {
+    this.source = { id: config.id, name: config.name, vendor: 'VEEAM' };
+    this.health = new SourceHealthTracker(config.id, 'VEEAM', metrics);
+    this.apiVersion = config.apiVersion;
+    this.root = config.baseUrl.replace(/\/+$/, '');
+    this.pageSize = config.pageSize ?? 1000;
+    this.maxConcurrency = config.maxConcurrency ?? 8;
+    if (config.tls?.insecureSkipVerify) logger.warn({ source: config.id }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
+    this.http = new UpstreamHttp(
+      {
+        sourceId: config.id,
+        vendor: 'VEEAM',
+        caFile: config.tls?.caFile,
+        insecureSkipVerify: config.tls?.insecureSkipVerify,
+        connectTimeoutMs: config.timeouts?.connectMs,
+        headersTimeoutMs: config.timeouts?.headersMs,
+        bodyTimeoutMs: config.timeouts?.bodyMs,
+        connections: config.connections,
+        upstreamCodeOf: veeamErrorCode,
+      },
+      metrics,
+      this.health,
+      logger,
+    );
+    this.tokens = new VeeamTokenProvider(config, this.http, metrics);
+  }
+
+  /**
+   * Every session, following `_links.next`. v6/v7 promise no order and sessions keep arriving, so
+   * offsets can shift under a scan (gotcha G8): results are de-duplicated by id, and when the set
+   * moved during the scan (total changed or a duplicate was seen) the scan runs once more.
+   */
+  async listSessions(range: CreatedRange = {}): Promise<VeeamRestoreSessionModel[]> {
+    const query = new URLSearchParams({ limit: String(this.pageSize), offset: '0' });
+    // Bounds are widened by 1 ms: Veeam does not document whether they are inclusive; the gateway filters exactly.
+    if (range.fromMs !== undefined) query.set('startTimeFrom', new Date(range.fromMs - 1).toISOString());
+    if (range.toMs !== undefined) query.set('startTimeTo', new Date(range.toMs + 1).toISOString());
+    for (let attempt = 0; ; attempt++) {
+      const { items, moved } = await this.scan<VeeamRestoreSessionDto>(`${this.api()}/RestoreSessions?${query.toString()}`, 'GET /RestoreSessions');
+      if (!moved || attempt >= 1) return items.map((dto) => toVeeamRestoreSession(this.config.id, dto));
+    }
+  }
+
+  /** One session; null when the server does not know it. */
+  async getSession(vendorId: string): Promise<VeeamRestoreSessionModel | null> {
+    const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}`, 'GET /RestoreSessions/{id}', [400, 404]);
+    if (answer.status !== 200) return null;
+    return toVeeamRestoreSession(this.config.id, this.expectObject<VeeamRestoreSessionDto>(answer.json));
+  }
+
+  /** Organisations the server lists: a bare array on v6/v7, a page object on v8 (gotcha G10). */
+  async listOrganizations(): Promise<VeeamOrganizationModel[]> {
+    let dtos: VeeamOrganizationDto[];
+    if (this.apiVersion === 'v8') {
+      dtos = (await this.scan<VeeamOrganizationDto>(`${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`, 'GET /Organizations')).items;
+    } else {
+      const answer = await this.get('/Organizations?extendedView=false', 'GET /Organizations');
+      if (!Array.isArray(answer.json)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent an unexpected organisation list.`, { sourceId: this.config.id, vendor: 'VEEAM' });
+      dtos = answer.json as VeeamOrganizationDto[];
+    }
+    return dtos.map(toVeeamOrganization).filter((o): o is VeeamOrganizationModel => o !== null);
+  }
+
+  /** The organisation whose backup a session explores (the only v6 way to its id). */
+  async getSessionOrganization(vendorId: string): Promise<VeeamOrganizationModel | null> {
+    const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}/organization`, 'GET /RestoreSessions/{id}/organization', [404]);
+    if (answer.status !== 200) return null;
+    return toVeeamOrganization(this.expectObject<VeeamOrganizationDto>(answer.json));
+  }
+
+  /** The session's events in Veeam's `order`. */
+  async listEvents(vendorId: string): Promise<VeeamEventModel[]> {
+    const { items } = await this.scan<VeeamEventDto>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events');
+    const events = items.map(toVeeamEvent);
+    return events.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  }
+
+  /** v8 `/Statistics` as progress; null on v6/v7, which have none. */
+  async getProgress(vendorId: string, running: boolean): Promise<ProgressModel | null> {
+    if (this.apiVersion !== 'v8') return null;
+    const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}/Statistics`, 'GET /RestoreSessions/{id}/Statistics', [404]);
+    if (answer.status !== 200) return null;
+    return progressFromStatistics(this.expectObject<VeeamStatisticsDto>(answer.json), running);
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private api(): string {
+    return `${this.root}/${this.apiVersion}`;
+  }
+
+  private get(path: string, route: string, acceptStatuses: number[] = []) {
+    return this.http.call({ method: 'GET', url: `${this.api()}${path}`, route, idempotent: true, auth: this.tokens, acceptStatuses });
+  }
+
+  private expectObject<T>(json: unknown): T {
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent an unexpected answer.`, { sourceId: this.config.id, vendor: 'VEEAM' });
+    return json as T;
+  }
+
+  /** Reads a Veeam page object and its `_links.next` chain; relative links join the configured base. */
+  private async scan<T extends { id?: unknown }>(firstUrl: string, route: string): Promise<{ items: T[]; moved: boolean }> {
+    const byId = new Map<string, T>();
+    let moved = false;
+    let firstTotal: number | null | undefined;
+    let url: string | undefined = firstUrl;
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const answer = await this.http.call({ method: 'GET', url, route, idempotent: true, auth: this.tokens });
+      const body = answer.json as VeeamPage<T> | undefined;
+      if (!body || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
+      if (page === 0) firstTotal = body.totalCount;
+      else if (typeof body.totalCount === 'number' && body.totalCount !== firstTotal) moved = true;
+      for (const item of body.results) {
+        const key = String(item.id ?? `#${byId.size}`).toLowerCase();
+        if (byId.has(key)) moved = true;
+        byId.set(key, item);
+      }
+      const next = body._links?.next?.href;
+      if (!next || body.results.length < body.limit) break;
+      // v6+ links are relative (`/v6/...`); absolute ones (<= v5) are rebuilt on the configured host (gotcha G11).
+      const relative = /^https?:\/\//i.test(next) ? (() => { const u = new URL(next); return u.pathname + u.search; })() : next;
+      url = `${this.root}${relative.startsWith('/') ? '' : '/'}${relative}`;
+    }
+    return { items: [...byId.values()], moved };
+  }
+}
