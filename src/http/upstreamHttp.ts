@@ -100,7 +100,7 @@ export class UpstreamHttp {
           await sleep(this.backoffMs(attempt));
           continue;
         }
-        this.health.recordFailure(failure.message);
+        this.health.recordFailure(failure.message, true);
         throw failure;
       }
       const { status } = answer;
@@ -111,7 +111,7 @@ export class UpstreamHttp {
           continue;
         }
         const failure = new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `${this.label()} refused the gateway's credentials.`, this.ext({ upstreamStatus: 401 }));
-        this.health.recordFailure(failure.message);
+        this.health.recordFailure(failure.message, true);
         throw failure;
       }
       if (status === 429) {
@@ -122,7 +122,7 @@ export class UpstreamHttp {
           continue;
         }
         const failure = new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `${this.label()} is throttling requests.`, this.ext({ retryAfterSeconds: retryAfter ?? 1 }));
-        this.health.recordFailure(failure.message);
+        this.health.recordFailure(failure.message, false);
         throw failure;
       }
       if (status >= 500) {
@@ -132,7 +132,7 @@ export class UpstreamHttp {
           continue;
         }
         const failure = this.unavailable(`answered HTTP ${status}`, status);
-        this.health.recordFailure(failure.message);
+        this.health.recordFailure(failure.message, true);
         throw failure;
       }
       this.health.recordSuccess();

@@ -5,12 +5,14 @@ const WINDOW = 20;
 const DOWN_AFTER_CONSECUTIVE_FAILURES = 3;
 
 /**
- * A source's health from the outcomes of its recent upstream calls: DOWN after consecutive
- * failures, DEGRADED while failures remain in the recent window, UP otherwise.
+ * A source's health from the outcomes of its recent upstream calls: DOWN when the last call could
+ * not reach the upstream or was refused entry (after its retries), or after repeated failures;
+ * DEGRADED while failures (throttling included) remain in the recent window; UP otherwise.
  */
 export class SourceHealthTracker {
   private outcomes: boolean[] = [];
   private consecutiveFailures = 0;
+  private lastCallDown = false;
   private lastErrorText: string | null = null;
 
   constructor(
@@ -24,19 +26,22 @@ export class SourceHealthTracker {
   recordSuccess(): void {
     this.push(true);
     this.consecutiveFailures = 0;
+    this.lastCallDown = false;
     if (this.outcomes.every(Boolean)) this.lastErrorText = null;
     this.publish();
   }
 
-  recordFailure(description: string): void {
+  /** `down`: the upstream could not be reached or refused the gateway's credentials. */
+  recordFailure(description: string, down: boolean): void {
     this.push(false);
+    this.lastCallDown = down;
     this.consecutiveFailures++;
     this.lastErrorText = description;
     this.publish();
   }
 
   get health(): SourceHealthValue {
-    if (this.consecutiveFailures >= DOWN_AFTER_CONSECUTIVE_FAILURES) return 'DOWN';
+    if (this.lastCallDown || this.consecutiveFailures >= DOWN_AFTER_CONSECUTIVE_FAILURES) return 'DOWN';
     if (this.outcomes.some((ok) => !ok)) return 'DEGRADED';
     return 'UP';
   }

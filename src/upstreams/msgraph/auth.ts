@@ -2,6 +2,7 @@ import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenPro
 import type { UpstreamHttp } from '../../http/upstreamHttp';
 import { ErrorCode, UpstreamError } from '../../errors';
 import type { GatewayMetrics } from '../../metrics';
+import type { SourceHealthTracker } from '../../sources/health';
 import type { GraphSourceConfig } from '../../config';
 
 /**
@@ -15,6 +16,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
     private readonly source: GraphSourceConfig,
     private readonly http: UpstreamHttp,
     private readonly metrics: GatewayMetrics,
+    private readonly health: SourceHealthTracker,
   ) {
     super(300);
     this.tokenUrl = source.auth.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(source.auth.tenantId)}/oauth2/v2.0/token`;
@@ -42,6 +44,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
       this.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
       const code = typeof body?.error === 'string' ? body.error : undefined;
+      this.health.recordFailure(`Source '${this.source.id}': the identity platform refused the gateway's client credentials.`, true);
       throw new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the identity platform refused the gateway's client credentials${code ? ` (${code})` : ''}.`, {
         sourceId: this.source.id,
         vendor: 'MICROSOFT_GRAPH',

@@ -57,7 +57,7 @@ export class GraphConnector implements SourceConnector {
       this.health,
       logger,
     );
-    this.tokens = new GraphTokenProvider(config, this.http, metrics);
+    this.tokens = new GraphTokenProvider(config, this.http, metrics, this.health);
   }
 
   async listSessions(): Promise<GraphRestoreSessionModel[]> {

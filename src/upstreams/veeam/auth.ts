@@ -2,6 +2,7 @@ import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenPro
 import type { UpstreamHttp } from '../../http/upstreamHttp';
 import { ErrorCode, UpstreamError } from '../../errors';
 import type { GatewayMetrics } from '../../metrics';
+import type { SourceHealthTracker } from '../../sources/health';
 import type { VeeamSourceConfig } from '../../config';
 
 interface VeeamTokenBody {
@@ -23,6 +24,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
     private readonly source: VeeamSourceConfig,
     private readonly http: UpstreamHttp,
     private readonly metrics: GatewayMetrics,
+    private readonly health: SourceHealthTracker,
   ) {
     super(60);
   }
@@ -35,6 +37,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
     }
     const login = await this.grant({ grant_type: 'password', username: this.source.auth.username, password: this.source.auth.password });
     if (!login) {
+      this.health.recordFailure(`Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, true);
       throw new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, { sourceId: this.source.id, vendor: 'VEEAM', upstreamStatus: 400 });
     }
     return login;

@@ -54,7 +54,7 @@ export class VeeamConnector implements SourceConnector {
       this.health,
       logger,
     );
-    this.tokens = new VeeamTokenProvider(config, this.http, metrics);
+    this.tokens = new VeeamTokenProvider(config, this.http, metrics, this.health);
   }
 
   /**
