@@ -7,6 +7,7 @@ module.exports = {
     // Type checking runs once in `npm run typecheck`; here ts-jest only transpiles, which keeps runs fast.
     '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
   },
+  reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/failOnConsole.ts'],
   testTimeout: 30000,
   // Two cores here: parallel workers with in-process servers compete; two keep runs predictable.

@@ -12,6 +12,7 @@ Options:
   --seed N              data seed (default 1)
   --plain-http          serve Veeam over HTTP instead of HTTPS
   --ca-file PATH        where to write the Veeam CA certificate
+  --tls-hosts A,B       host names the Veeam certificate is valid for (default localhost)
   --latency MS          added latency on every API answer
 `;
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '1' },
       'plain-http': { type: 'boolean', default: false },
       'ca-file': { type: 'string' },
+      'tls-hosts': { type: 'string', default: 'localhost' },
       latency: { type: 'string', default: '0' },
       help: { type: 'boolean', default: false },
     },
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   const seed = int('seed', values.seed, 2 ** 31);
   const pair = await startSimulators({
     graph: { port: int('graph-port', values['graph-port'], 65535), host: values.host, sessionCount: int('graph-sessions', values['graph-sessions'], 50_000), seed },
-    veeam: { port: int('veeam-port', values['veeam-port'], 65535), host: values.host, sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000), seed: seed + 1, tls: !values['plain-http'], caFile: values['ca-file'] },
+    veeam: { port: int('veeam-port', values['veeam-port'], 65535), host: values.host, sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000), seed: seed + 1, tls: !values['plain-http'], caFile: values['ca-file'], tlsHostNames: values['tls-hosts'].split(',').map((h) => h.trim()).filter(Boolean) },
   });
   const latency = int('latency', values.latency, 60_000);
   if (latency > 0) {

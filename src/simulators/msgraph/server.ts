@@ -159,7 +159,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       query.set('$skiptoken', Buffer.from(`o:${offset + limit}`).toString('base64url'));
       const relative = `${req.path.replace(/^\/v1\.0/i, '')}?${query.toString()}`;
       const style = nextLinkStyle === 'alternate' ? (pageCounter++ % 2 === 0 ? 'relative' : 'absolute') : nextLinkStyle;
-      body['@odata.nextLink'] = style === 'absolute' ? `${sim.apiBaseUrl}${relative}` : relative;
+      // Absolute links name the host the client used, as Graph does, so they work behind any hostname.
+      const origin = req.headers.host ? `${sim.server.isTls ? 'https' : 'http'}://${req.headers.host}` : sim.url;
+      body['@odata.nextLink'] = style === 'absolute' ? `${origin}/v1.0${relative}` : relative;
     }
     body.value = items.slice(offset, offset + limit).map(render);
     return ok(req, 200, body);
@@ -261,7 +263,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         return;
       }
       const url = new URL(String(item.url).replace(/^\/?/, '/'), 'http://batch.invalid');
-      const headers: Record<string, string> = { authorization: req.headers.authorization ?? '' };
+      const headers: Record<string, string> = { authorization: req.headers.authorization ?? '', host: req.headers.host ?? '' };
       for (const [k, v] of Object.entries((item.headers as Record<string, string>) ?? {})) headers[k.toLowerCase()] = String(v);
       const inner: SimRequest = { method: String(item.method).toUpperCase(), path: `/v1.0${decodeURIComponent(url.pathname)}`, query: url.searchParams, headers, body: item.body, rawBody: item.body ? JSON.stringify(item.body) : '', requestId: req.requestId };
       const response = await sim.server.dispatchInner(inner);

@@ -25,6 +25,8 @@ export interface VeeamSimulatorOptions {
   tls?: boolean;
   /** Where to write the CA file; a temporary folder by default. */
   caFile?: string;
+  /** Host names the certificate is valid for (the name clients dial, e.g. a compose service). */
+  tlsHostNames?: string[];
   port?: number;
   host?: string;
 }
@@ -382,7 +384,7 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
   ];
 
   const tlsEnabled = options.tls ?? true;
-  const tls = tlsEnabled ? generateServerTls() : undefined;
+  const tls = tlsEnabled ? generateServerTls(options.tlsHostNames ?? ['localhost']) : undefined;
   let caFile: string | undefined;
   if (tls) {
     caFile = options.caFile ?? path.join(mkdtempSync(path.join(tmpdir(), 'vb365-sim-')), 'ca.pem');

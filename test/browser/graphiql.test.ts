@@ -1,0 +1,52 @@
+import { chromium, type Browser } from 'playwright-core';
+import { startHarness, type Harness } from '../support/harness';
+import { describeWithTool, findExecutable } from '../support/tools';
+
+const CHROMIUM = findExecutable(['/usr/bin/chromium', 'chromium', 'chromium-browser']);
+
+describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    h = await startHarness({ graph: { sessionCount: 20 }, veeam: { sessionCount: 20 } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('loads GraphiQL with every non-loopback request blocked, runs the example query and shows the result', async () => {
+    const context = await browser.newContext();
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      if (hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]') return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${h.url}/graphql`);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    // The example query is preloaded; run it.
+    await page.click('.graphiql-execute-button');
+    await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('totalCount'), undefined, { timeout: 20_000 });
+    const result = (await page.textContent('.result-window')) ?? '';
+    expect(result).toContain('"restoreSessions"');
+    expect(result).toContain('"totalCount": 40');
+    expect(result).toContain('VeeamRestoreSession');
+    // The schema docs are there: the explorer lists the Query type's fields.
+    await page.click('[aria-label="Show Documentation Explorer"]');
+    await page.waitForSelector('.graphiql-doc-explorer', { timeout: 10_000 });
+    expect(await page.textContent('.graphiql-doc-explorer')).toContain('Query');
+    expect(blocked).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describeWithTool, findExecutable } from '../support/tools';
+
+const COMPOSE = findExecutable(['docker-compose']);
+const ROOT = path.resolve(__dirname, '../..');
+
+describeWithTool('docker-compose', COMPOSE, 'docker-compose.yml', () => {
+  it('is valid for docker-compose config and runs two gateway replicas beside the simulators', () => {
+    const output = execFileSync(COMPOSE ?? 'docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const config = parse(output) as { services: Record<string, { environment?: Record<string, string>; depends_on?: unknown }> };
+    expect(Object.keys(config.services).sort()).toEqual(['gateway-a', 'gateway-b', 'simulators']);
+    for (const name of ['gateway-a', 'gateway-b']) {
+      expect(config.services[name].environment?.GATEWAY_CONFIG).toBe('/config/gateway.yaml');
+      expect(config.services[name].depends_on).toBeDefined();
+    }
+  });
+});
