@@ -60,6 +60,47 @@ const veeamSourceSchema = z
   })
   .strict();
 
+const role = z.enum(['reader', 'operator']);
+
+const callerAuthSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('none') }).strict(),
+  z
+    .object({
+      mode: z.literal('apiKey'),
+      apiKeys: z
+        .array(
+          z
+            .object({
+              key: z.string().min(16, 'must be at least 16 characters'),
+              role,
+              /** Who holds the key, for the audit log (the key itself is never logged). */
+              name: z.string().min(1).optional(),
+            })
+            .strict(),
+        )
+        .min(1, 'needs at least one key'),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('jwt'),
+      jwt: z
+        .object({
+          /** HS256 shared secret; or jwksUrl for RS/ES keys published by an identity provider. */
+          secret: z.string().min(32, 'must be at least 32 characters').optional(),
+          jwksUrl: httpUrl.optional(),
+          issuer: z.string().min(1),
+          audience: z.string().min(1),
+          /** Claim holding the role (a string or a list); a dotted path reaches nested claims. */
+          roleClaim: z.string().min(1).default('role'),
+          clockToleranceSeconds: z.number().min(0).max(300).default(30),
+        })
+        .strict()
+        .refine((jwt) => (jwt.secret === undefined) !== (jwt.jwksUrl === undefined), 'give exactly one of secret and jwksUrl'),
+    })
+    .strict(),
+]);
+
 const configSchema = z
   .object({
     server: z
@@ -76,10 +117,7 @@ const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .default({ level: 'info' }),
-    auth: z
-      .object({ mode: z.literal('none') })
-      .strict()
-      .default({ mode: 'none' }),
+    auth: callerAuthSchema.default({ mode: 'none' }),
     cache: z
       .object({ listTtlSeconds: z.number().min(0).max(3600).default(5) })
       .strict()
@@ -99,6 +137,7 @@ export type GatewayConfig = z.infer<typeof configSchema>;
 export type SourceConfig = GatewayConfig['sources'][number];
 export type GraphSourceConfig = Extract<SourceConfig, { vendor: 'msgraph' }>;
 export type VeeamSourceConfig = Extract<SourceConfig, { vendor: 'veeam' }>;
+export type CallerAuthConfig = GatewayConfig['auth'];
 
 /** A start-up configuration problem; the message names the key. */
 export class ConfigError extends Error {

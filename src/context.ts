@@ -1,3 +1,4 @@
+import type { Caller } from './auth/callerAuth';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import type { SourceModel } from './model';
@@ -71,6 +72,7 @@ export class PartialFailures {
 
 export interface GatewayContext {
   requestId: string;
+  caller: Caller;
   logger: Logger;
   services: GatewayServices;
   loaders: RequestLoaders;

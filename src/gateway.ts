@@ -4,6 +4,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from './config';
+import { CallerAuthError, createCallerAuthenticator, type Caller } from './auth/callerAuth';
 import { PartialFailures, RequestLoaders, type GatewayContext, type GatewayServices } from './context';
 import { RestoreSessionDirectory } from './listing/directory';
 import { SnapshotStore } from './listing/snapshots';
@@ -13,6 +14,7 @@ import { mountGraphiql } from './graphiql/routes';
 import { createFormatError } from './plugins/formatError';
 import { partialFailuresPlugin } from './plugins/partialFailures';
 import { requestMetricsPlugin } from './plugins/requestMetrics';
+import { rolesPlugin } from './plugins/roles';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 import type { SourceConnector } from './sources/connector';
@@ -66,7 +68,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), partialFailuresPlugin(), requestMetricsPlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), rolesPlugin(), partialFailuresPlugin(), requestMetricsPlugin(metrics)],
   });
   await apollo.start();
   let state: 'ready' | 'stopping' = 'ready';
@@ -92,8 +94,25 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
 
   if (config.server.graphiql) mountGraphiql(app, GRAPHQL_PATH);
 
+  // Caller authentication happens before any GraphQL work: missing or invalid credentials are HTTP 401.
+  const authenticator = createCallerAuthenticator(config.auth);
+  const callers = new WeakMap<Request, Caller>();
+  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      callers.set(req, await authenticator.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') }));
+      next();
+    } catch (err) {
+      if (!(err instanceof CallerAuthError)) return next(err);
+      res
+        .status(401)
+        .set('www-authenticate', authenticator.mode === 'jwt' ? 'Bearer' : 'ApiKey')
+        .json({ errors: [{ message: err.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+    }
+  };
+
   app.use(
     GRAPHQL_PATH,
+    authenticate,
     express.json({ limit: config.server.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
@@ -101,7 +120,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
         res.set('x-request-id', requestId);
         const requestLogger = logger.child({ requestId });
-        return { requestId, logger: requestLogger, services, loaders: new RequestLoaders(connectors), partialFailures: new PartialFailures(requestLogger) };
+        const caller = callers.get(req) ?? { id: 'anonymous', role: null };
+        return { requestId, caller, logger: requestLogger, services, loaders: new RequestLoaders(connectors), partialFailures: new PartialFailures(requestLogger) };
       },
     }),
   );

@@ -22,6 +22,27 @@ export type Scalars = {
   DateTime: { input: string; output: Instant; }
 };
 
+export type CreateGraphRestoreSessionInput = {
+  /** Null or left out: an empty draft. All artifacts of one session share one destination type. */
+  artifacts?: InputMaybe<Array<GraphRestoreArtifactInput>>;
+  sourceId: Scalars['ID']['input'];
+  /** EXCHANGE, ONEDRIVE or SHAREPOINT. */
+  workload: Workload;
+};
+
+export type DeleteRestoreSessionPayload = {
+  __typename?: 'DeleteRestoreSessionPayload';
+  /** The global id of the deleted session. */
+  deletedId: Scalars['ID']['output'];
+};
+
+/** Where a Graph restore puts what it restores. */
+export type GraphDestinationType =
+  /** The original location, overwriting. */
+  | 'IN_PLACE'
+  /** A new mailbox folder, site or drive location. */
+  | 'NEW';
+
 export type GraphIdentity = {
   __typename?: 'GraphIdentity';
   displayName?: Maybe<Scalars['String']['output']>;
@@ -75,6 +96,13 @@ export type GraphRestoreArtifactEdge = {
   __typename?: 'GraphRestoreArtifactEdge';
   cursor: Scalars['String']['output'];
   node: GraphRestoreArtifact;
+};
+
+export type GraphRestoreArtifactInput = {
+  destinationType?: InputMaybe<GraphDestinationType>;
+  /** The mailbox, drive or site id. */
+  protectedResourceId: Scalars['String']['input'];
+  restorePointId: Scalars['String']['input'];
 };
 
 export type GraphRestoreJobType =
@@ -132,6 +160,51 @@ export type GraphRestoreSessionStatus =
   | 'DRAFT'
   | 'FAILED'
   | 'UNKNOWN_FUTURE_VALUE';
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Starts a Graph session; DRAFT only. */
+  activateRestoreSession: RestoreSessionPayload;
+  /** A new Graph restore session in DRAFT. */
+  createGraphRestoreSession: RestoreSessionPayload;
+  /** Deletes a Graph session; DRAFT only. */
+  deleteRestoreSession: DeleteRestoreSessionPayload;
+  /** Opens a Veeam explore (restore) session for an organisation or a backup job. */
+  startVeeamExploreSession: RestoreSessionPayload;
+  /** Stops a Veeam session; RUNNING only. */
+  stopRestoreSession: RestoreSessionPayload;
+};
+
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type MutationActivateRestoreSessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type MutationCreateGraphRestoreSessionArgs = {
+  input: CreateGraphRestoreSessionInput;
+};
+
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type MutationDeleteRestoreSessionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type MutationStartVeeamExploreSessionArgs = {
+  input: StartVeeamExploreSessionInput;
+};
+
+
+/** Operator actions; they need the operator role when caller authentication is on. */
+export type MutationStopRestoreSessionArgs = {
+  id: Scalars['ID']['input'];
+};
 
 /** An object with a global id that `node` and `nodes` can fetch again. */
 export type Node = {
@@ -250,6 +323,11 @@ export type RestoreSessionFilter = {
   workloads?: InputMaybe<Array<Workload>>;
 };
 
+export type RestoreSessionPayload = {
+  __typename?: 'RestoreSessionPayload';
+  restoreSession: RestoreSession;
+};
+
 /** Counts over the filtered sessions; zero counts are left out. */
 export type RestoreSessionStats = {
   __typename?: 'RestoreSessionStats';
@@ -293,6 +371,17 @@ export type SourceHealth =
   | 'DEGRADED'
   | 'DOWN'
   | 'UP';
+
+export type StartVeeamExploreSessionInput = {
+  /** Veeam's own backup job GUID. */
+  jobId?: InputMaybe<Scalars['String']['input']>;
+  /** Veeam's own organisation GUID; give exactly one of organizationId and jobId. */
+  organizationId?: InputMaybe<Scalars['String']['input']>;
+  /** Null: the latest restore point. */
+  pointInTime?: InputMaybe<Scalars['DateTime']['input']>;
+  sourceId: Scalars['ID']['input'];
+  type: VeeamRestoreSessionType;
+};
 
 export type StatusCount = {
   __typename?: 'StatusCount';
@@ -494,8 +583,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateGraphRestoreSessionInput: CreateGraphRestoreSessionInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteRestoreSessionPayload: ResolverTypeWrapper<DeleteRestoreSessionPayload>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  GraphDestinationType: GraphDestinationType;
   GraphIdentity: ResolverTypeWrapper<GraphIdentity>;
   GraphIdentitySet: ResolverTypeWrapper<GraphIdentitySet>;
   GraphPublicError: ResolverTypeWrapper<GraphPublicError>;
@@ -503,12 +595,14 @@ export type ResolversTypes = {
   GraphRestoreArtifact: ResolverTypeWrapper<GraphArtifactModel>;
   GraphRestoreArtifactConnection: ResolverTypeWrapper<ConnectionModel<GraphArtifactModel>>;
   GraphRestoreArtifactEdge: ResolverTypeWrapper<Omit<GraphRestoreArtifactEdge, 'node'> & { node: ResolversTypes['GraphRestoreArtifact'] }>;
+  GraphRestoreArtifactInput: GraphRestoreArtifactInput;
   GraphRestoreJobType: GraphRestoreJobType;
   GraphRestoreSession: ResolverTypeWrapper<GraphRestoreSessionModel>;
   GraphRestoreSessionArtifactCount: ResolverTypeWrapper<GraphRestoreSessionArtifactCount>;
   GraphRestoreSessionStatus: GraphRestoreSessionStatus;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<RestoreSessionModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -517,11 +611,13 @@ export type ResolversTypes = {
   RestoreSessionConnection: ResolverTypeWrapper<ConnectionModel<RestoreSessionModel>>;
   RestoreSessionEdge: ResolverTypeWrapper<Omit<RestoreSessionEdge, 'node'> & { node: ResolversTypes['RestoreSession'] }>;
   RestoreSessionFilter: RestoreSessionFilter;
+  RestoreSessionPayload: ResolverTypeWrapper<Omit<RestoreSessionPayload, 'restoreSession'> & { restoreSession: ResolversTypes['RestoreSession'] }>;
   RestoreSessionStats: ResolverTypeWrapper<RestoreSessionStatsModel>;
   RestoreSessionStatus: RestoreSessionStatus;
   Source: ResolverTypeWrapper<SourceModel>;
   SourceCount: ResolverTypeWrapper<Omit<SourceCount, 'source'> & { source: ResolversTypes['Source'] }>;
   SourceHealth: SourceHealth;
+  StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   VeeamOrganization: ResolverTypeWrapper<VeeamOrganizationModel>;
@@ -541,7 +637,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
+  CreateGraphRestoreSessionInput: CreateGraphRestoreSessionInput;
   DateTime: Scalars['DateTime']['output'];
+  DeleteRestoreSessionPayload: DeleteRestoreSessionPayload;
   Float: Scalars['Float']['output'];
   GraphIdentity: GraphIdentity;
   GraphIdentitySet: GraphIdentitySet;
@@ -550,10 +648,12 @@ export type ResolversParentTypes = {
   GraphRestoreArtifact: GraphArtifactModel;
   GraphRestoreArtifactConnection: ConnectionModel<GraphArtifactModel>;
   GraphRestoreArtifactEdge: Omit<GraphRestoreArtifactEdge, 'node'> & { node: ResolversParentTypes['GraphRestoreArtifact'] };
+  GraphRestoreArtifactInput: GraphRestoreArtifactInput;
   GraphRestoreSession: GraphRestoreSessionModel;
   GraphRestoreSessionArtifactCount: GraphRestoreSessionArtifactCount;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
   Node: RestoreSessionModel;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -562,9 +662,11 @@ export type ResolversParentTypes = {
   RestoreSessionConnection: ConnectionModel<RestoreSessionModel>;
   RestoreSessionEdge: Omit<RestoreSessionEdge, 'node'> & { node: ResolversParentTypes['RestoreSession'] };
   RestoreSessionFilter: RestoreSessionFilter;
+  RestoreSessionPayload: Omit<RestoreSessionPayload, 'restoreSession'> & { restoreSession: ResolversParentTypes['RestoreSession'] };
   RestoreSessionStats: RestoreSessionStatsModel;
   Source: SourceModel;
   SourceCount: Omit<SourceCount, 'source'> & { source: ResolversParentTypes['Source'] };
+  StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: StatusCount;
   String: Scalars['String']['output'];
   VeeamOrganization: VeeamOrganizationModel;
@@ -579,6 +681,10 @@ export type ResolversParentTypes = {
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeleteRestoreSessionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DeleteRestoreSessionPayload'] = ResolversParentTypes['DeleteRestoreSessionPayload']> = {
+  deletedId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
 
 export type GraphIdentityResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['GraphIdentity'] = ResolversParentTypes['GraphIdentity']> = {
   displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -657,6 +763,14 @@ export type GraphRestoreSessionArtifactCountResolvers<ContextType = GatewayConte
   total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  activateRestoreSession?: Resolver<ResolversTypes['RestoreSessionPayload'], ParentType, ContextType, RequireFields<MutationActivateRestoreSessionArgs, 'id'>>;
+  createGraphRestoreSession?: Resolver<ResolversTypes['RestoreSessionPayload'], ParentType, ContextType, RequireFields<MutationCreateGraphRestoreSessionArgs, 'input'>>;
+  deleteRestoreSession?: Resolver<ResolversTypes['DeleteRestoreSessionPayload'], ParentType, ContextType, RequireFields<MutationDeleteRestoreSessionArgs, 'id'>>;
+  startVeeamExploreSession?: Resolver<ResolversTypes['RestoreSessionPayload'], ParentType, ContextType, RequireFields<MutationStartVeeamExploreSessionArgs, 'input'>>;
+  stopRestoreSession?: Resolver<ResolversTypes['RestoreSessionPayload'], ParentType, ContextType, RequireFields<MutationStopRestoreSessionArgs, 'id'>>;
+};
+
 export type NodeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
   __resolveType: TypeResolveFn<'GraphRestoreSession' | 'VeeamRestoreSession', ParentType, ContextType>;
 };
@@ -699,6 +813,10 @@ export type RestoreSessionConnectionResolvers<ContextType = GatewayContext, Pare
 export type RestoreSessionEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreSessionEdge'] = ResolversParentTypes['RestoreSessionEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['RestoreSession'], ParentType, ContextType>;
+};
+
+export type RestoreSessionPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreSessionPayload'] = ResolversParentTypes['RestoreSessionPayload']> = {
+  restoreSession?: Resolver<ResolversTypes['RestoreSession'], ParentType, ContextType>;
 };
 
 export type RestoreSessionStatsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreSessionStats'] = ResolversParentTypes['RestoreSessionStats']> = {
@@ -796,6 +914,7 @@ export type WorkloadCountResolvers<ContextType = GatewayContext, ParentType exte
 
 export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
+  DeleteRestoreSessionPayload?: DeleteRestoreSessionPayloadResolvers<ContextType>;
   GraphIdentity?: GraphIdentityResolvers<ContextType>;
   GraphIdentitySet?: GraphIdentitySetResolvers<ContextType>;
   GraphPublicError?: GraphPublicErrorResolvers<ContextType>;
@@ -805,6 +924,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   GraphRestoreArtifactEdge?: GraphRestoreArtifactEdgeResolvers<ContextType>;
   GraphRestoreSession?: GraphRestoreSessionResolvers<ContextType>;
   GraphRestoreSessionArtifactCount?: GraphRestoreSessionArtifactCountResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -812,6 +932,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   RestoreSession?: RestoreSessionResolvers<ContextType>;
   RestoreSessionConnection?: RestoreSessionConnectionResolvers<ContextType>;
   RestoreSessionEdge?: RestoreSessionEdgeResolvers<ContextType>;
+  RestoreSessionPayload?: RestoreSessionPayloadResolvers<ContextType>;
   RestoreSessionStats?: RestoreSessionStatsResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceCount?: SourceCountResolvers<ContextType>;

@@ -41,6 +41,11 @@ export class RestoreSessionDirectory {
     return { items, hasNextPage, hasPreviousPage: after !== null, totalCount: lists.reduce((sum, list) => sum + list.length, 0) };
   }
 
+  /** Drops a source's list snapshots so the next read sees a write made through the gateway. */
+  invalidate(sourceId: string): void {
+    this.snapshots.invalidate(sourceId);
+  }
+
   async stats(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<RestoreSessionStatsModel> {
     const selected = this.selectSources(filter);
     const lists = await this.gather(filter, onFailure, selected);

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
+import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { DateTimeScalar } from './scalars';
 import { typeResolvers } from './types';
@@ -6,5 +7,6 @@ import { typeResolvers } from './types';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query,
+  Mutation,
   ...typeResolvers,
 };

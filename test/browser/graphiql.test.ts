@@ -49,4 +49,33 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('sends an API key typed into the GraphiQL headers editor', async () => {
+    const key = 'browser-reader-key-0123456789';
+    const secured = await startHarness({
+      graph: { sessionCount: 3 },
+      veeam: { sessionCount: 3 },
+      configure: (raw) => {
+        raw.auth = { mode: 'apiKey', apiKeys: [{ key, role: 'reader' }] };
+      },
+    });
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${secured.url}/graphql`);
+      await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('UNAUTHENTICATED'), undefined, { timeout: 20_000 });
+
+      await page.click('.graphiql-editor-tools button[data-name="headers"]');
+      const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').last();
+      await headersEditor.click();
+      await page.keyboard.type(`{"x-api-key": "${key}"`);
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('"totalCount": 6'), undefined, { timeout: 20_000 });
+    } finally {
+      await context.close();
+      await secured.close();
+    }
+  }, 60_000);
 });

@@ -55,7 +55,14 @@ describe('configuration', () => {
     expectConfigError(() => parseConfig(dup, { env }), /sources\[1\]\.id: duplicate source id 'contoso'/);
     expectConfigError(() => parseConfig({ ...valid(), sources: [{ ...valid().sources[0], vendor: 'ibm' }] }, { env }), /sources\[0\]\.vendor/);
     expectConfigError(() => parseConfig({ ...valid(), sources: [{ ...valid().sources[0], baseUrl: 'ftp://x' }] }, { env }), /sources\[0\]\.baseUrl/);
-    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey' } }, { env }), /auth\.mode/);
+    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'oauth' } }, { env }), /auth\.mode/);
+    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey' } }, { env }), /auth\.apiKeys/);
+    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'short', role: 'reader' }] } }, { env }), /auth\.apiKeys\[0\]\.key: must be at least 16 characters/);
+    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'k'.repeat(20), role: 'admin' }] } }, { env }), /auth\.apiKeys\[0\]\.role/);
+    expectConfigError(
+      () => parseConfig({ ...valid(), auth: { mode: 'jwt', jwt: { secret: 's'.repeat(40), jwksUrl: 'https://idp/keys', issuer: 'i', audience: 'a' } } }, { env }),
+      /auth\.jwt: give exactly one of secret and jwksUrl/,
+    );
     expectConfigError(() => parseConfig({ sources: [] }, { env }), /sources: needs at least one source/);
   });
 

@@ -6,6 +6,7 @@ import type { GatewayMetrics } from '../../metrics';
 import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, SourceModel } from '../../model';
 import type { Logger } from '../../logger';
 import type { SourceConnector } from '../../sources/connector';
+import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
 import { GraphTokenProvider } from './auth';
 import { toGraphArtifact, toGraphRestoreSession } from './mappers';
@@ -114,8 +115,58 @@ export class GraphConnector implements SourceConnector {
     return items.map(toGraphArtifact);
   }
 
+  /** POST to the typed collection: a new draft (201). Not retried: a write is never sent twice. */
+  async createSession(collection: GraphCollectionKind, artifacts: ReadonlyArray<{ restorePointId: string; destinationType: 'new' | 'inPlace' }> | null): Promise<WriteOutcome<GraphRestoreSessionModel>> {
+    const names = COLLECTIONS[collection];
+    const body = artifacts ? { [names.artifacts]: artifacts.map((a) => ({ restorePoint: { id: a.restorePointId }, destinationType: a.destinationType })) } : {};
+    const answer = await this.write('POST', `/solutions/backupRestore/${names.sessions}`, `POST /${names.sessions}`, JSON.stringify(body));
+    return this.sessionOutcome(answer, 201);
+  }
+
+  /** POST .../activate (200 with the session, typically `activating`). */
+  async activate(vendorId: string): Promise<WriteOutcome<GraphRestoreSessionModel>> {
+    const answer = await this.write('POST', `/solutions/backupRestore/restoreSessions/${encodeURIComponent(vendorId)}/activate`, 'POST /restoreSessions/{id}/activate');
+    return this.sessionOutcome(answer, 200);
+  }
+
+  /** DELETE a draft (204). */
+  async deleteSession(vendorId: string): Promise<WriteOutcome<null>> {
+    const answer = await this.write('DELETE', `/solutions/backupRestore/restoreSessions/${encodeURIComponent(vendorId)}`, 'DELETE /restoreSessions/{id}');
+    if (answer.status === 204 || answer.status === 200) return { kind: 'ok', value: null };
+    return this.refusal(answer);
+  }
+
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  private write(method: 'POST' | 'DELETE', path: string, route: string, body?: string) {
+    return this.http.call({
+      method,
+      url: `${this.baseUrl}${path}`,
+      route,
+      headers: { prefer: PREFER, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body,
+      idempotent: false,
+      auth: this.tokens,
+      acceptStatuses: [400, 403, 404, 409],
+    });
+  }
+
+  private sessionOutcome(answer: { status: number; json: unknown }, expected: number): WriteOutcome<GraphRestoreSessionModel> {
+    if (answer.status === expected || answer.status === 200 || answer.status === 201) {
+      const dto = answer.json as GraphRestoreSessionDto | undefined;
+      if (!dto || typeof dto.id !== 'string') throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it answered a write without the session.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+      return { kind: 'ok', value: toGraphRestoreSession(this.config.id, dto) };
+    }
+    return this.refusal(answer);
+  }
+
+  private refusal(answer: { status: number; json: unknown }): WriteOutcome<never> {
+    const upstreamCode = graphErrorCode(answer.json);
+    if (answer.status === 404 || upstreamCode === 'RestoreSessionNotFound') return { kind: 'notFound' };
+    if (answer.status === 403 && upstreamCode === 'RestoreSessionActionNotAllowed') return { kind: 'refused', upstreamStatus: 403, upstreamCode };
+    throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${this.config.id}' refused the request (HTTP ${answer.status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status, upstreamCode });
   }
 
   private batchItemResult(item: GraphBatchResponseItem | undefined, retry: number[], index: number): GraphRestoreSessionModel | null | Error {

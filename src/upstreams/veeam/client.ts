@@ -5,6 +5,7 @@ import type { GatewayMetrics } from '../../metrics';
 import type { ProgressModel, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
 import type { Logger } from '../../logger';
 import type { CreatedRange, SourceConnector } from '../../sources/connector';
+import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
 import { VeeamTokenProvider } from './auth';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
@@ -115,8 +116,45 @@ export class VeeamConnector implements SourceConnector {
     return progressFromStatistics(this.expectObject<VeeamStatisticsDto>(answer.json), running);
   }
 
+  /**
+   * Opens an explore session (a new Working restore session) for an organisation or a backup
+   * job: 200 on v6/v7, 201 on v8. Not retried: a write is never sent twice.
+   */
+  async explore(target: { organizationId: string } | { jobId: string }, type: string, pointInTime: string | null): Promise<WriteOutcome<VeeamRestoreSessionModel>> {
+    const path = 'organizationId' in target ? `/Organizations/${encodeURIComponent(target.organizationId)}/explore` : `/Jobs/${encodeURIComponent(target.jobId)}/explore`;
+    const route = 'organizationId' in target ? 'POST /Organizations/{id}/explore' : 'POST /Jobs/{id}/explore';
+    const answer = await this.write(path, route, JSON.stringify({ type, dateTime: pointInTime }));
+    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: toVeeamRestoreSession(this.config.id, this.expectObject<VeeamRestoreSessionDto>(answer.json)) };
+    return this.refusal(answer);
+  }
+
+  /** POST /Stop: 200 with no body on v6/v7, 204 on v8; Working sessions only. */
+  async stop(vendorId: string): Promise<WriteOutcome<null>> {
+    const answer = await this.write(`/RestoreSessions/${encodeURIComponent(vendorId)}/Stop`, 'POST /RestoreSessions/{id}/Stop');
+    if (answer.status === 200 || answer.status === 204) return { kind: 'ok', value: null };
+    return this.refusal(answer);
+  }
+
   close(): Promise<void> {
     return this.http.close();
+  }
+
+  private write(path: string, route: string, body?: string) {
+    return this.http.call({
+      method: 'POST',
+      url: `${this.api()}${path}`,
+      route,
+      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+      body,
+      idempotent: false,
+      auth: this.tokens,
+      acceptStatuses: [400, 404, 409],
+    });
+  }
+
+  private refusal(answer: { status: number; json: unknown }): WriteOutcome<never> {
+    if (answer.status === 404) return { kind: 'notFound' };
+    return { kind: 'refused', upstreamStatus: answer.status, upstreamCode: veeamErrorCode(answer.json) };
   }
 
   private api(): string {
