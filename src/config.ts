@@ -16,8 +16,28 @@ const tlsSchema = z
 const timeoutsSchema = z
   .object({
     connectMs: z.number().int().positive().optional(),
+    /** Until the first byte of the answer. */
     headersMs: z.number().int().positive().optional(),
+    /** Longest silence while the body arrives. */
     bodyMs: z.number().int().positive().optional(),
+    /** The whole request. */
+    totalMs: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const retriesSchema = z
+  .object({
+    /** Retries of one idempotent call (reads only; writes are never retried). */
+    max: z.number().int().min(0).max(10).optional(),
+    /** The longest Retry-After waited out inside a request; longer ones answer UPSTREAM_THROTTLED. */
+    maxRetryAfterSeconds: z.number().min(0).max(60).optional(),
+  })
+  .strict();
+
+const circuitBreakerSchema = z
+  .object({
+    failureThreshold: z.number().int().min(1).max(100).optional(),
+    openSeconds: z.number().min(0.1).max(600).optional(),
   })
   .strict();
 
@@ -27,6 +47,10 @@ const commonSource = {
   baseUrl: httpUrl,
   tls: tlsSchema.optional(),
   timeouts: timeoutsSchema.optional(),
+  retries: retriesSchema.optional(),
+  circuitBreaker: circuitBreakerSchema.optional(),
+  /** Largest upstream answer read, in bytes (default 32 MiB). */
+  maxResponseBytes: z.number().int().positive().optional(),
   /** Keep-alive connections per upstream origin. */
   connections: z.number().int().min(1).max(256).optional(),
 };
@@ -110,9 +134,24 @@ const configSchema = z
         bodyLimitBytes: z.number().int().positive().default(1_048_576),
         graphiql: z.boolean().default(true),
         introspection: z.boolean().default(true),
+        /** Query limits (contract §4 defaults: depth 12, aliases 30, directives 20, tokens 5,000, cost 50,000). */
+        limits: z
+          .object({
+            depth: z.number().int().positive().optional(),
+            aliases: z.number().int().positive().optional(),
+            directives: z.number().int().positive().optional(),
+            tokens: z.number().int().positive().optional(),
+            cost: z.number().int().positive().optional(),
+          })
+          .strict()
+          .optional(),
+        /** Upstream retries one GraphQL request may spend across all sources. */
+        retryBudgetPerRequest: z.number().int().min(0).max(1000).default(10),
+        /** How long SIGTERM waits for requests in flight before closing their connections. */
+        shutdownGraceSeconds: z.number().min(0).max(300).default(10),
       })
       .strict()
-      .default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_048_576, graphiql: true, introspection: true }),
+      .default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_048_576, graphiql: true, introspection: true, retryBudgetPerRequest: 10, shutdownGraceSeconds: 10 }),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -46,13 +46,16 @@ export function badUserInput(argument: string, message: string): GatewayError {
 }
 
 /** An upstream failure, tied to the source it came from. */
+export type UpstreamErrorCode = typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof ErrorCode.UPSTREAM_THROTTLED | typeof ErrorCode.UPSTREAM_AUTH_FAILED | typeof ErrorCode.UPSTREAM_ERROR;
+export type UpstreamErrorExtensions = GatewayErrorExtensions & { sourceId: string; vendor: VendorValue };
+
 export class UpstreamError extends GatewayError {
   constructor(
-    code: typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof ErrorCode.UPSTREAM_THROTTLED | typeof ErrorCode.UPSTREAM_AUTH_FAILED | typeof ErrorCode.UPSTREAM_ERROR,
+    readonly upstreamCode: UpstreamErrorCode,
     message: string,
-    extensions: GatewayErrorExtensions & { sourceId: string; vendor: VendorValue },
+    readonly details: UpstreamErrorExtensions,
   ) {
-    super(code, message, extensions);
+    super(upstreamCode, message, details);
     this.name = 'UpstreamError';
   }
 }

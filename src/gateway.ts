@@ -15,9 +15,13 @@ import { createFormatError } from './plugins/formatError';
 import { partialFailuresPlugin } from './plugins/partialFailures';
 import { requestMetricsPlugin } from './plugins/requestMetrics';
 import { rolesPlugin } from './plugins/roles';
+import { costLimitPlugin, DEFAULT_QUERY_LIMITS, limitValidationRules } from './limits/queryLimits';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 import type { SourceConnector } from './sources/connector';
+import type { ConnectorDeps } from './sources/connectorDeps';
+import { SecretRedactor } from './redaction';
+import { requestScope, RetryBudget } from './http/requestScope';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { VeeamConnector } from './upstreams/veeam/client';
 
@@ -36,12 +40,24 @@ export interface CreateGatewayOptions {
   logDestination?: import('pino').DestinationStream;
 }
 
-function buildConnectors(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger): Map<string, SourceConnector> {
+function buildConnectors(config: GatewayConfig, deps: ConnectorDeps): Map<string, SourceConnector> {
   const connectors = new Map<string, SourceConnector>();
   for (const source of config.sources) {
-    connectors.set(source.id, source.vendor === 'msgraph' ? new GraphConnector(source, metrics, logger) : new VeeamConnector(source, metrics, logger));
+    connectors.set(source.id, source.vendor === 'msgraph' ? new GraphConnector(source, deps) : new VeeamConnector(source, deps));
   }
   return connectors;
+}
+
+/** Every secret in the configuration, so that none can reach a log line or an error message. */
+function redactorFor(config: GatewayConfig): SecretRedactor {
+  const redactor = new SecretRedactor();
+  for (const source of config.sources) {
+    if (source.vendor === 'msgraph') redactor.addConfigured(source.auth.clientSecret);
+    else redactor.addConfigured(source.auth.password);
+  }
+  if (config.auth.mode === 'apiKey') for (const key of config.auth.apiKeys) redactor.addConfigured(key.key);
+  if (config.auth.mode === 'jwt') redactor.addConfigured(config.auth.jwt.secret);
+  return redactor;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,9 +67,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * tests do). Connectors and their pools live as long as the gateway; loaders live per request.
  */
 export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<Gateway> {
-  const logger = createLogger(config.logging.level, options.logDestination);
+  const redactor = redactorFor(config);
+  const logger = createLogger(config.logging.level, redactor, options.logDestination);
   const metrics = new GatewayMetrics();
-  const connectors = buildConnectors(config, metrics, logger);
+  const connectors = buildConnectors(config, { metrics, logger, redactor });
   const services: GatewayServices = {
     connectors,
     directory: new RestoreSessionDirectory(connectors, new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics)),
@@ -62,13 +79,20 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     logger,
   };
 
+  const limits = { ...DEFAULT_QUERY_LIMITS, ...config.server.limits };
   const apollo = new ApolloServer<GatewayContext>({
     typeDefs: loadTypeDefs(),
     resolvers,
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginLandingPageDisabled(), rolesPlugin(), partialFailuresPlugin(), requestMetricsPlugin(metrics)],
+    // Over the token limit the parser stops early: GRAPHQL_PARSE_FAILED (contract §4).
+    parseOptions: { maxTokens: limits.tokens },
+    validationRules: limitValidationRules(limits),
+    // One operation per HTTP request: a batch cannot multiply the limits below.
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError: createFormatError(logger, redactor),
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(limits.cost), rolesPlugin(), partialFailuresPlugin(redactor), requestMetricsPlugin(metrics)],
   });
   await apollo.start();
   let state: 'ready' | 'stopping' = 'ready';
@@ -110,8 +134,12 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     }
   };
 
+  // Each HTTP request gets its own upstream retry budget, visible to the transport through AsyncLocalStorage.
+  const withRequestScope = (_req: Request, _res: Response, next: NextFunction) => requestScope.run({ retryBudget: new RetryBudget(config.server.retryBudgetPerRequest) }, next);
+
   app.use(
     GRAPHQL_PATH,
+    withRequestScope,
     authenticate,
     express.json({ limit: config.server.bodyLimitBytes }),
     expressMiddleware(apollo, {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import type { SecretRedactor } from './redaction';
 
 export type { Logger };
 
@@ -19,6 +20,15 @@ const REDACT_PATHS = [
 ];
 
 /** JSON logs (pino). Asynchronous destination so logging stays off the hot path. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'restore-session-gateway' } }, destination ?? pino.destination({ sync: false }));
+export function createLogger(level: string, redactor: SecretRedactor, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'restore-session-gateway' },
+      // Last line of defence: any known secret value is blanked from the serialised line.
+      hooks: { streamWrite: (line) => redactor.scrub(line) },
+    },
+    destination ?? pino.destination({ sync: false }),
+  );
 }

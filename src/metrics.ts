@@ -28,6 +28,12 @@ export class GatewayMetrics {
     labelNames: ['source', 'vendor', 'health'] as const,
     registers: [this.registry],
   });
+  readonly circuitState = new Gauge({
+    name: 'gateway_circuit_state',
+    help: 'Circuit breaker state per source: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['source', 'vendor'] as const,
+    registers: [this.registry],
+  });
   readonly tokenRenewals = new Counter({
     name: 'gateway_token_renewals_total',
     help: 'Upstream token acquisitions and renewals by source and grant.',

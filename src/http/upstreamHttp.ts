@@ -5,6 +5,8 @@ import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
 import type { SourceHealthTracker } from '../sources/health';
 import type { Logger } from '../logger';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker';
+import { takeRetry } from './requestScope';
 import { parseRetryAfter } from './retryAfter';
 
 /** Hands out a bearer token for a source, renewing it as needed. */
@@ -35,33 +37,50 @@ export interface UpstreamAnswer {
   json: unknown;
 }
 
+/** Timeouts per source (contract: connect, first byte, whole request), with sane defaults. */
+export interface UpstreamTimeouts {
+  connectMs: number;
+  /** Until the response headers (first byte). */
+  headersMs: number;
+  /** Longest silence between body chunks. */
+  bodyMs: number;
+  /** The whole request, body included. */
+  totalMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, totalMs: 30_000 };
+
 export interface UpstreamHttpOptions {
   sourceId: string;
   vendor: VendorValue;
   caFile?: string;
   insecureSkipVerify?: boolean;
-  connectTimeoutMs?: number;
-  headersTimeoutMs?: number;
-  bodyTimeoutMs?: number;
+  timeouts?: Partial<UpstreamTimeouts>;
   connections?: number;
   maxResponseBytes?: number;
+  /** Retries of one idempotent call (each also needs the request's retry budget). */
   maxRetries?: number;
   /** Longest Retry-After the gateway waits out inside one request, in seconds. */
   maxRetryAfterSeconds?: number;
+  circuitBreaker?: Partial<CircuitBreakerOptions>;
   /** Reads the vendor's error code from an error body (Graph `error.code`, Veeam `errorCode`). */
   upstreamCodeOf: (body: unknown) => string | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const CIRCUIT_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
  * Transport policy for one source, in one place: a keep-alive undici Agent with the source's TLS
- * trust, timeouts, a response-size cap, one token renewal on 401, and bounded retries with
- * backoff (honouring Retry-After) for idempotent reads only. Every outcome feeds the source's
- * health and the metrics; no error message carries an upstream body or a credential.
+ * trust and timeouts, a response-size cap, a circuit breaker, one token renewal on 401, and
+ * retries with backoff and jitter (honouring Retry-After, within the request's retry budget) for
+ * idempotent calls only. Every outcome feeds the source's health, its breaker and the metrics;
+ * no error message carries an upstream body or a credential.
  */
 export class UpstreamHttp {
+  readonly breaker: CircuitBreaker;
   private readonly agent: Agent;
+  private readonly timeouts: UpstreamTimeouts;
   private readonly maxResponseBytes: number;
   private readonly maxRetries: number;
   private readonly maxRetryAfterSeconds: number;
@@ -72,70 +91,71 @@ export class UpstreamHttp {
     private readonly health: SourceHealthTracker,
     private readonly logger: Logger,
   ) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    if (options.insecureSkipVerify) logger.warn({ source: options.sourceId }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
     const ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
     this.agent = new Agent({
       connections: options.connections ?? 16,
       keepAliveTimeout: 10_000,
-      headersTimeout: options.headersTimeoutMs ?? 15_000,
-      bodyTimeout: options.bodyTimeoutMs ?? 30_000,
-      connect: { ca, rejectUnauthorized: !options.insecureSkipVerify, timeout: options.connectTimeoutMs ?? 5_000 },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+      connect: { ca, rejectUnauthorized: !options.insecureSkipVerify, timeout: this.timeouts.connectMs },
     });
     this.maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
     this.maxRetries = options.maxRetries ?? 2;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 5;
+    this.breaker = new CircuitBreaker({ failureThreshold: 5, openMs: 10_000, ...options.circuitBreaker }, (state) => {
+      metrics.circuitState.set({ source: options.sourceId, vendor: options.vendor }, CIRCUIT_VALUE[state]);
+      if (state !== 'closed') logger.warn({ source: options.sourceId, circuit: state }, 'circuit breaker state changed');
+    });
+    health.watchCircuit(() => this.breaker.state);
   }
 
   async call(call: UpstreamCall): Promise<UpstreamAnswer> {
+    this.breaker.admit();
     let attempt = 0;
     let renewedToken = false;
+    const retry = async (waitMs: number) => {
+      if (!call.idempotent || attempt >= this.maxRetries || !takeRetry()) return false;
+      attempt++;
+      await sleep(waitMs);
+      return true;
+    };
     for (;;) {
-      const token = call.auth ? await call.auth.getToken() : undefined;
+      let token: string | undefined;
       let answer: UpstreamAnswer;
       try {
+        token = call.auth ? await call.auth.getToken() : undefined;
         answer = await this.once(call, token);
       } catch (err) {
-        const failure = err instanceof UpstreamError ? err : this.unavailable(`${this.describeTransportError(err)}`);
-        if (call.idempotent && attempt < this.maxRetries) {
-          attempt++;
-          await sleep(this.backoffMs(attempt));
-          continue;
+        if (err instanceof UpstreamError && err.code !== ErrorCode.UPSTREAM_UNAVAILABLE) {
+          // A token failure (credentials refused) was already reported where it happened.
+          throw err;
         }
-        this.health.recordFailure(failure.message, true);
-        throw failure;
+        const failure = err instanceof UpstreamError ? err : this.unavailable(this.describeTransportError(err));
+        if (await retry(this.backoffMs(attempt + 1))) continue;
+        throw this.failed(failure, true);
       }
       const { status } = answer;
       if (status === 401 && call.auth && token !== undefined) {
         if (!renewedToken) {
+          // The token may have expired early or been revoked: renew once and try once more.
           renewedToken = true;
           call.auth.invalidate(token);
           continue;
         }
-        const failure = new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `${this.label()} refused the gateway's credentials.`, this.ext({ upstreamStatus: 401 }));
-        this.health.recordFailure(failure.message, true);
-        throw failure;
+        throw this.failed(new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `${this.label()} refused the gateway's credentials.`, this.ext({ upstreamStatus: 401 })), true);
       }
       if (status === 429) {
         const retryAfter = parseRetryAfter(answer.headers['retry-after']);
-        if (call.idempotent && attempt < this.maxRetries && (retryAfter ?? 0) <= this.maxRetryAfterSeconds) {
-          attempt++;
-          await sleep(retryAfter !== null ? retryAfter * 1000 : this.backoffMs(attempt));
-          continue;
-        }
-        const failure = new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `${this.label()} is throttling requests.`, this.ext({ retryAfterSeconds: retryAfter ?? 1 }));
-        this.health.recordFailure(failure.message, false);
-        throw failure;
+        if ((retryAfter ?? 0) <= this.maxRetryAfterSeconds && (await retry(retryAfter !== null ? retryAfter * 1000 : this.backoffMs(attempt + 1)))) continue;
+        throw this.failed(new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `${this.label()} is throttling requests.`, this.ext({ retryAfterSeconds: retryAfter ?? 1 })), false);
       }
       if (status >= 500) {
-        if (call.idempotent && attempt < this.maxRetries) {
-          attempt++;
-          await sleep(this.backoffMs(attempt));
-          continue;
-        }
-        const failure = this.unavailable(`answered HTTP ${status}`, status);
-        this.health.recordFailure(failure.message, true);
-        throw failure;
+        if (await retry(this.backoffMs(attempt + 1))) continue;
+        throw this.failed(this.unavailable(`answered HTTP ${status}`, status), true);
       }
-      this.health.recordSuccess();
+      this.succeeded();
       if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) {
         const upstreamCode = this.options.upstreamCodeOf(answer.json);
         throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${this.label()} refused the request (HTTP ${status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, this.ext({ upstreamStatus: status, upstreamCode }));
@@ -144,8 +164,20 @@ export class UpstreamHttp {
     }
   }
 
+  /** Records a failure found outside `call` (a token endpoint refusing the credentials). */
+  failed(error: UpstreamError, down: boolean): UpstreamError {
+    this.health.recordFailure(error.message, down);
+    this.breaker.failure(error);
+    return error;
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  private succeeded(): void {
+    this.health.recordSuccess();
+    this.breaker.success();
   }
 
   private async once(call: UpstreamCall, token: string | undefined): Promise<UpstreamAnswer> {
@@ -156,8 +188,13 @@ export class UpstreamHttp {
     const labels = { source: this.options.sourceId, vendor: this.options.vendor, route: call.route };
     let status = 'error';
     try {
-      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: call.method, headers, body: call.body });
+      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: call.method, headers, body: call.body, signal: AbortSignal.timeout(this.timeouts.totalMs) });
       status = String(res.statusCode);
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
+        res.body.destroy();
+        throw this.unavailable(`sent an answer larger than ${this.maxResponseBytes} bytes`, res.statusCode);
+      }
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of res.body) {
@@ -207,7 +244,9 @@ export class UpstreamHttp {
   }
 
   private describeTransportError(err: unknown): string {
+    const name = (err as { name?: string }).name;
     const code = (err as { code?: string }).code;
+    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_ABORTED') return `did not finish answering within ${this.timeouts.totalMs} ms`;
     switch (code) {
       case 'ECONNREFUSED':
         return 'refused the connection';
@@ -217,8 +256,11 @@ export class UpstreamHttp {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return 'did not accept a connection in time';
       case 'UND_ERR_HEADERS_TIMEOUT':
+        return `did not start answering within ${this.timeouts.headersMs} ms`;
       case 'UND_ERR_BODY_TIMEOUT':
-        return 'did not answer in time';
+        return `stalled for more than ${this.timeouts.bodyMs} ms while answering`;
+      case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+        return 'sent a truncated answer';
       case 'ENOTFOUND':
         return 'could not be resolved';
       default:

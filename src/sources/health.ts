@@ -14,6 +14,7 @@ export class SourceHealthTracker {
   private consecutiveFailures = 0;
   private lastCallDown = false;
   private lastErrorText: string | null = null;
+  private circuitOpen: () => boolean = () => false;
 
   constructor(
     private readonly sourceId: string,
@@ -21,6 +22,11 @@ export class SourceHealthTracker {
     private readonly metrics: GatewayMetrics,
   ) {
     this.publish();
+  }
+
+  /** An open circuit means the source is DOWN, whatever the last call said. */
+  watchCircuit(state: () => string): void {
+    this.circuitOpen = () => state() === 'open';
   }
 
   recordSuccess(): void {
@@ -41,7 +47,7 @@ export class SourceHealthTracker {
   }
 
   get health(): SourceHealthValue {
-    if (this.lastCallDown || this.consecutiveFailures >= DOWN_AFTER_CONSECUTIVE_FAILURES) return 'DOWN';
+    if (this.circuitOpen() || this.lastCallDown || this.consecutiveFailures >= DOWN_AFTER_CONSECUTIVE_FAILURES) return 'DOWN';
     if (this.outcomes.some((ok) => !ok)) return 'DEGRADED';
     return 'UP';
   }

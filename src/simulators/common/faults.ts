@@ -18,6 +18,8 @@ export interface FaultSettings {
   slowBodyMs: number;
   /** JSON bodies are cut in half, as a broken proxy would deliver them. */
   malformedJson: boolean;
+  /** The full Content-Length is announced, half the body sent, then the connection dropped. */
+  truncateBody: boolean;
   /** Content-Type sent instead of JSON's (e.g. a proxy's HTML error page). */
   contentTypeOverride: string | null;
   /** Extra bytes of padding added to JSON bodies (a huge answer). */
@@ -35,13 +37,14 @@ export const NO_FAULTS: Readonly<FaultSettings> = Object.freeze({
   down: false,
   slowBodyMs: 0,
   malformedJson: false,
+  truncateBody: false,
   contentTypeOverride: null,
   padBodyBytes: 0,
   routeMatch: null,
 });
 
 const NUMBER_KEYS = ['latencyMs', 'errorRate', 'errorStatus', 'throttleCount', 'slowBodyMs', 'padBodyBytes'] as const;
-const BOOLEAN_KEYS = ['down', 'malformedJson'] as const;
+const BOOLEAN_KEYS = ['down', 'malformedJson', 'truncateBody'] as const;
 const NULLABLE_STRING_KEYS = ['routeMatch', 'contentTypeOverride'] as const;
 
 export class FaultController {

@@ -345,6 +345,12 @@ export class SimServer {
     const body = Buffer.from(text, 'utf8');
     headers['content-length'] = String(body.length);
     res.writeHead(response.status, headers);
+    if (faulty && faults.truncateBody && body.length > 1) {
+      res.write(body.subarray(0, Math.floor(body.length / 2)));
+      await sleep(20);
+      res.destroy();
+      return;
+    }
     if (faulty && faults.slowBodyMs > 0 && body.length > 1) {
       const pieces = 10;
       const size = Math.ceil(body.length / pieces);

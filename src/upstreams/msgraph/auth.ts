@@ -1,8 +1,7 @@
 import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
 import type { UpstreamHttp } from '../../http/upstreamHttp';
 import { ErrorCode, UpstreamError } from '../../errors';
-import type { GatewayMetrics } from '../../metrics';
-import type { SourceHealthTracker } from '../../sources/health';
+import type { ConnectorDeps } from '../../sources/connectorDeps';
 import type { GraphSourceConfig } from '../../config';
 
 /**
@@ -15,8 +14,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
   constructor(
     private readonly source: GraphSourceConfig,
     private readonly http: UpstreamHttp,
-    private readonly metrics: GatewayMetrics,
-    private readonly health: SourceHealthTracker,
+    private readonly deps: ConnectorDeps,
   ) {
     super(300);
     this.tokenUrl = source.auth.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(source.auth.tenantId)}/oauth2/v2.0/token`;
@@ -37,22 +35,25 @@ export class GraphTokenProvider extends CachedTokenProvider {
         acceptStatuses: [400, 401],
       });
     } catch (err) {
-      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });
+      this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });
       throw err;
     }
     const body = answer.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
-      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
+      this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
       const code = typeof body?.error === 'string' ? body.error : undefined;
-      this.health.recordFailure(`Source '${this.source.id}': the identity platform refused the gateway's client credentials.`, true);
-      throw new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the identity platform refused the gateway's client credentials${code ? ` (${code})` : ''}.`, {
-        sourceId: this.source.id,
-        vendor: 'MICROSOFT_GRAPH',
-        upstreamStatus: answer.status,
-        upstreamCode: code,
-      });
+      throw this.http.failed(
+        new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the identity platform refused the gateway's client credentials${code ? ` (${code})` : ''}.`, {
+          sourceId: this.source.id,
+          vendor: 'MICROSOFT_GRAPH',
+          upstreamStatus: answer.status,
+          upstreamCode: code,
+        }),
+        true,
+      );
     }
-    this.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
+    this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
+    this.deps.redactor.addRuntime(body.access_token);
     return { accessToken: body.access_token, expiresInSeconds: Number(body.expires_in) || 3599 };
   }
 }

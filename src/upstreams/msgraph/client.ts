@@ -2,12 +2,12 @@ import { ErrorCode, UpstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import { parseRetryAfter } from '../../http/retryAfter';
 import type { GraphSourceConfig } from '../../config';
-import type { GatewayMetrics } from '../../metrics';
 import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, SourceModel } from '../../model';
-import type { Logger } from '../../logger';
 import type { SourceConnector } from '../../sources/connector';
 import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
+import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
+import { takeRetry } from '../../http/requestScope';
 import { GraphTokenProvider } from './auth';
 import { toGraphArtifact, toGraphRestoreSession } from './mappers';
 import type { GraphArtifactDto, GraphBatchResponseItem, GraphCollectionPage, GraphRestoreSessionDto } from './types';
@@ -38,32 +38,17 @@ export class GraphConnector implements SourceConnector {
   private readonly tokens: GraphTokenProvider;
   private readonly baseUrl: string;
 
-  constructor(private readonly config: GraphSourceConfig, metrics: GatewayMetrics, logger: Logger) {
+  constructor(private readonly config: GraphSourceConfig, deps: ConnectorDeps) {
     this.source = { id: config.id, name: config.name, vendor: 'MICROSOFT_GRAPH' };
-    this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', metrics);
+    this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', deps.metrics);
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
-    this.http = new UpstreamHttp(
-      {
-        sourceId: config.id,
-        vendor: 'MICROSOFT_GRAPH',
-        caFile: config.tls?.caFile,
-        insecureSkipVerify: config.tls?.insecureSkipVerify,
-        connectTimeoutMs: config.timeouts?.connectMs,
-        headersTimeoutMs: config.timeouts?.headersMs,
-        bodyTimeoutMs: config.timeouts?.bodyMs,
-        connections: config.connections,
-        upstreamCodeOf: graphErrorCode,
-      },
-      metrics,
-      this.health,
-      logger,
-    );
-    this.tokens = new GraphTokenProvider(config, this.http, metrics, this.health);
+    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'MICROSOFT_GRAPH', graphErrorCode), deps.metrics, this.health, deps.logger);
+    this.tokens = new GraphTokenProvider(config, this.http, deps);
   }
 
   async listSessions(): Promise<GraphRestoreSessionModel[]> {
     const items = await this.readAllPages<GraphRestoreSessionDto>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions');
-    return items.map((dto) => toGraphRestoreSession(this.config.id, dto));
+    return mapUpstreamItems(items, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH');
   }
 
   /**
@@ -99,7 +84,8 @@ export class GraphConnector implements SourceConnector {
               waitSeconds = Math.max(waitSeconds, parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 0.2 * (round + 1));
             }
           }
-          if (retry.length === 0 || round + 1 >= MAX_BATCH_ROUNDS || waitSeconds > 5) break;
+          // Throttled items are retried alone, within the request's retry budget.
+          if (retry.length === 0 || round + 1 >= MAX_BATCH_ROUNDS || waitSeconds > 5 || !takeRetry()) break;
           await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
           pending = retry;
         }
@@ -112,7 +98,7 @@ export class GraphConnector implements SourceConnector {
     const names = COLLECTIONS[collection];
     const url = `${this.baseUrl}/solutions/backupRestore/${names.sessions}/${encodeURIComponent(vendorId)}/${names.artifacts}`;
     const items = await this.readAllPages<GraphArtifactDto>(url, `GET /${names.sessions}/{id}/${names.artifacts}`);
-    return items.map(toGraphArtifact);
+    return mapUpstreamItems(items, toGraphArtifact, this.config.id, 'MICROSOFT_GRAPH');
   }
 
   /** POST to the typed collection: a new draft (201). Not retried: a write is never sent twice. */
@@ -175,7 +161,7 @@ export class GraphConnector implements SourceConnector {
     if (item.status === 200) {
       const body = item.body as GraphRestoreSessionDto | undefined;
       if (!body || typeof body.id !== 'string') return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a session without an id.`, { ...ext, upstreamStatus: 200 });
-      return toGraphRestoreSession(this.config.id, body);
+      return mapUpstreamItems([body], (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH')[0];
     }
     // Unknown and malformed ids both mean "no such session" for a well-formed global id.
     if (item.status === 404 || (item.status === 400 && graphErrorCode(item.body) === 'InvalidRestoreSessionId')) return null;

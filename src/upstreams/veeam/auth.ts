@@ -1,8 +1,7 @@
 import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
 import type { UpstreamHttp } from '../../http/upstreamHttp';
 import { ErrorCode, UpstreamError } from '../../errors';
-import type { GatewayMetrics } from '../../metrics';
-import type { SourceHealthTracker } from '../../sources/health';
+import type { ConnectorDeps } from '../../sources/connectorDeps';
 import type { VeeamSourceConfig } from '../../config';
 
 interface VeeamTokenBody {
@@ -23,8 +22,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
   constructor(
     private readonly source: VeeamSourceConfig,
     private readonly http: UpstreamHttp,
-    private readonly metrics: GatewayMetrics,
-    private readonly health: SourceHealthTracker,
+    private readonly deps: ConnectorDeps,
   ) {
     super(60);
   }
@@ -37,8 +35,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
     }
     const login = await this.grant({ grant_type: 'password', username: this.source.auth.username, password: this.source.auth.password });
     if (!login) {
-      this.health.recordFailure(`Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, true);
-      throw new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, { sourceId: this.source.id, vendor: 'VEEAM', upstreamStatus: 400 });
+      throw this.http.failed(new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, { sourceId: this.source.id, vendor: 'VEEAM', upstreamStatus: 400 }), true);
     }
     return login;
   }
@@ -59,15 +56,17 @@ export class VeeamTokenProvider extends CachedTokenProvider {
         acceptStatuses: [400, 401],
       });
     } catch (err) {
-      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });
+      this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });
       throw err;
     }
     const body = answer.json as VeeamTokenBody | undefined;
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
-      this.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
+      this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
       return null;
     }
-    this.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
+    this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
+    this.deps.redactor.addRuntime(body.access_token);
+    if (typeof body.refresh_token === 'string') this.deps.redactor.addRuntime(body.refresh_token);
     this.refreshToken = typeof body.refresh_token === 'string' ? body.refresh_token : null;
     return { accessToken: body.access_token, expiresInSeconds: Number(body.expires_in) || 3600 };
   }

@@ -1,12 +1,11 @@
 import { ErrorCode, UpstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import type { VeeamSourceConfig } from '../../config';
-import type { GatewayMetrics } from '../../metrics';
 import type { ProgressModel, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
-import type { Logger } from '../../logger';
 import type { CreatedRange, SourceConnector } from '../../sources/connector';
 import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
+import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
 import { VeeamTokenProvider } from './auth';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
 import type { VeeamEventDto, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
@@ -31,31 +30,15 @@ export class VeeamConnector implements SourceConnector {
   private readonly pageSize: number;
   readonly maxConcurrency: number;
 
-  constructor(private readonly config: VeeamSourceConfig, metrics: GatewayMetrics, logger: Logger) {
+  constructor(private readonly config: VeeamSourceConfig, deps: ConnectorDeps) {
     this.source = { id: config.id, name: config.name, vendor: 'VEEAM' };
-    this.health = new SourceHealthTracker(config.id, 'VEEAM', metrics);
+    this.health = new SourceHealthTracker(config.id, 'VEEAM', deps.metrics);
     this.apiVersion = config.apiVersion;
     this.root = config.baseUrl.replace(/\/+$/, '');
     this.pageSize = config.pageSize ?? 1000;
     this.maxConcurrency = config.maxConcurrency ?? 8;
-    if (config.tls?.insecureSkipVerify) logger.warn({ source: config.id }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
-    this.http = new UpstreamHttp(
-      {
-        sourceId: config.id,
-        vendor: 'VEEAM',
-        caFile: config.tls?.caFile,
-        insecureSkipVerify: config.tls?.insecureSkipVerify,
-        connectTimeoutMs: config.timeouts?.connectMs,
-        headersTimeoutMs: config.timeouts?.headersMs,
-        bodyTimeoutMs: config.timeouts?.bodyMs,
-        connections: config.connections,
-        upstreamCodeOf: veeamErrorCode,
-      },
-      metrics,
-      this.health,
-      logger,
-    );
-    this.tokens = new VeeamTokenProvider(config, this.http, metrics, this.health);
+    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'VEEAM', veeamErrorCode), deps.metrics, this.health, deps.logger);
+    this.tokens = new VeeamTokenProvider(config, this.http, deps);
   }
 
   /**
@@ -70,7 +53,7 @@ export class VeeamConnector implements SourceConnector {
     if (range.toMs !== undefined) query.set('startTimeTo', new Date(range.toMs + 1).toISOString());
     for (let attempt = 0; ; attempt++) {
       const { items, moved } = await this.scan<VeeamRestoreSessionDto>(`${this.api()}/RestoreSessions?${query.toString()}`, 'GET /RestoreSessions');
-      if (!moved || attempt >= 1) return items.map((dto) => toVeeamRestoreSession(this.config.id, dto));
+      if (!moved || attempt >= 1) return mapUpstreamItems(items, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM');
     }
   }
 
@@ -78,7 +61,7 @@ export class VeeamConnector implements SourceConnector {
   async getSession(vendorId: string): Promise<VeeamRestoreSessionModel | null> {
     const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}`, 'GET /RestoreSessions/{id}', [400, 404]);
     if (answer.status !== 200) return null;
-    return toVeeamRestoreSession(this.config.id, this.expectObject<VeeamRestoreSessionDto>(answer.json));
+    return mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM')[0];
   }
 
   /** Organisations the server lists: a bare array on v6/v7, a page object on v8 (gotcha G10). */
@@ -104,7 +87,7 @@ export class VeeamConnector implements SourceConnector {
   /** The session's events in Veeam's `order`. */
   async listEvents(vendorId: string): Promise<VeeamEventModel[]> {
     const { items } = await this.scan<VeeamEventDto>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events');
-    const events = items.map(toVeeamEvent);
+    const events = mapUpstreamItems(items, toVeeamEvent, this.config.id, 'VEEAM');
     return events.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
 
@@ -124,7 +107,7 @@ export class VeeamConnector implements SourceConnector {
     const path = 'organizationId' in target ? `/Organizations/${encodeURIComponent(target.organizationId)}/explore` : `/Jobs/${encodeURIComponent(target.jobId)}/explore`;
     const route = 'organizationId' in target ? 'POST /Organizations/{id}/explore' : 'POST /Jobs/{id}/explore';
     const answer = await this.write(path, route, JSON.stringify({ type, dateTime: pointInTime }));
-    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: toVeeamRestoreSession(this.config.id, this.expectObject<VeeamRestoreSessionDto>(answer.json)) };
+    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM')[0] };
     return this.refusal(answer);
   }
 

@@ -1,0 +1,78 @@
+import { UpstreamError } from '../errors';
+
+export type CircuitState = 'closed' | 'open' | 'halfOpen';
+
+export interface CircuitBreakerOptions {
+  /** Consecutive failed calls (after their retries) that open the circuit. */
+  failureThreshold: number;
+  /** How long an open circuit fails fast before one probe call is let through. */
+  openMs: number;
+}
+
+/**
+ * One per source. Closed: calls pass. Open: calls fail at once with the code of the failures
+ * that opened it, so an outage costs the upstream nothing. After `openMs`, one probe passes
+ * (half-open): success closes the circuit, failure opens it again.
+ */
+export class CircuitBreaker {
+  private current: CircuitState = 'closed';
+  private failures = 0;
+  private openedAt = 0;
+  private openingError: UpstreamError | null = null;
+  private probeInFlight = false;
+
+  constructor(
+    private readonly options: CircuitBreakerOptions,
+    private readonly onChange: (state: CircuitState) => void,
+  ) {
+    onChange('closed');
+  }
+
+  get state(): CircuitState {
+    return this.current;
+  }
+
+  /** Throws when the call may not go out; otherwise the call is on its way (maybe as the probe). */
+  admit(now = Date.now()): void {
+    if (this.current === 'closed') return;
+    if (this.current === 'open' && now - this.openedAt >= this.options.openMs) {
+      this.set('halfOpen');
+      this.probeInFlight = false;
+    }
+    if (this.current === 'halfOpen' && !this.probeInFlight) {
+      this.probeInFlight = true;
+      return;
+    }
+    throw this.fastFailure(now);
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.probeInFlight = false;
+    this.openingError = null;
+    if (this.current !== 'closed') this.set('closed');
+  }
+
+  failure(error: UpstreamError, now = Date.now()): void {
+    this.failures++;
+    this.probeInFlight = false;
+    if (this.current === 'halfOpen' || this.failures >= this.options.failureThreshold) {
+      this.openedAt = now;
+      this.openingError = error;
+      if (this.current !== 'open') this.set('open');
+    }
+  }
+
+  private fastFailure(now: number): UpstreamError {
+    const opening = this.openingError as UpstreamError;
+    const details = { ...opening.details };
+    const remaining = Math.max(0, (this.openedAt + this.options.openMs - now) / 1000);
+    if (details.retryAfterSeconds !== undefined) details.retryAfterSeconds = Math.max(details.retryAfterSeconds, Math.ceil(remaining));
+    return new UpstreamError(opening.upstreamCode, `${opening.message.replace(/\.$/, '')}; the gateway is not calling it for ${Math.ceil(remaining)} s after repeated failures.`, details);
+  }
+
+  private set(state: CircuitState): void {
+    this.current = state;
+    this.onChange(state);
+  }
+}

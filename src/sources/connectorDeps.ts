@@ -1,0 +1,48 @@
+import type { SourceConfig } from '../config';
+import type { UpstreamHttpOptions } from '../http/upstreamHttp';
+import type { Logger } from '../logger';
+import type { GatewayMetrics } from '../metrics';
+import type { VendorValue } from '../model';
+import type { SecretRedactor } from '../redaction';
+import { ErrorCode, UpstreamError } from '../errors';
+
+/** What every connector gets from the gateway besides its own configuration. */
+export interface ConnectorDeps {
+  metrics: GatewayMetrics;
+  logger: Logger;
+  redactor: SecretRedactor;
+}
+
+/** Transport options from a source's configuration, the same way for every vendor. */
+export function upstreamHttpOptions(config: SourceConfig, vendor: VendorValue, upstreamCodeOf: (body: unknown) => string | undefined): UpstreamHttpOptions {
+  return {
+    sourceId: config.id,
+    vendor,
+    caFile: config.tls?.caFile,
+    insecureSkipVerify: config.tls?.insecureSkipVerify,
+    timeouts: config.timeouts,
+    connections: config.connections,
+    maxResponseBytes: config.maxResponseBytes,
+    maxRetries: config.retries?.max,
+    maxRetryAfterSeconds: config.retries?.maxRetryAfterSeconds,
+    circuitBreaker: { failureThreshold: config.circuitBreaker?.failureThreshold, openMs: config.circuitBreaker?.openSeconds !== undefined ? config.circuitBreaker.openSeconds * 1000 : undefined },
+    upstreamCodeOf,
+  };
+}
+
+/**
+ * Maps upstream items to the model; an item of the wrong shape (no id, a wrong type, an unknown
+ * enum the schema cannot hold) makes the whole answer a contract error for that source.
+ */
+export function mapUpstreamItems<T, R>(items: readonly T[], map: (item: T) => R, sourceId: string, vendor: VendorValue): R[] {
+  return items.map((item) => {
+    if (!item || typeof item !== 'object' || typeof (item as { id?: unknown }).id !== 'string') {
+      throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${sourceId}' is unavailable: it sent an item without an id.`, { sourceId, vendor });
+    }
+    try {
+      return map(item);
+    } catch {
+      throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${sourceId}' is unavailable: it sent an item in an unexpected shape.`, { sourceId, vendor });
+    }
+  });
+}
