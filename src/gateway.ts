@@ -32,6 +32,9 @@ export interface Gateway {
   app: Express;
   services: GatewayServices;
   logger: Logger;
+  config: GatewayConfig;
+  /** From now on /readyz answers 503, so load balancers stop sending new requests. */
+  beginShutdown(): void;
   close(): Promise<void>;
 }
 
@@ -176,6 +179,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     app,
     services,
     logger,
+    config,
+    beginShutdown: () => {
+      state = 'stopping';
+    },
     close: async () => {
       state = 'stopping';
       await apollo.stop();

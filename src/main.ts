@@ -1,10 +1,41 @@
 import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile, type GatewayConfig } from './config';
-import { createGateway, GRAPHQL_PATH } from './gateway';
+import { createGateway, GRAPHQL_PATH, type Gateway } from './gateway';
 import { startDemo, type Demo } from './demo';
 
-const DRAIN_DEADLINE_MS = 10_000;
+/**
+ * SIGTERM: stop accepting (readiness goes 503, the listener closes, idle keep-alive connections
+ * close), let requests in flight finish within the grace period, then close what is left.
+ */
+function drainOnSignals(server: http.Server, gateway: Gateway, demo: Demo | null): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const graceMs = gateway.config.server.shutdownGraceSeconds * 1000;
+    gateway.logger.info({ signal, graceMs }, 'shutting down: no new connections, finishing requests in flight');
+    gateway.beginShutdown();
+    const deadline = setTimeout(() => {
+      gateway.logger.warn('shutdown grace period over: closing the remaining connections');
+      server.closeAllConnections();
+    }, graceMs);
+    deadline.unref();
+    server.close(() => {
+      clearTimeout(deadline);
+      void gateway
+        .close()
+        .then(() => demo?.simulators.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
@@ -20,11 +51,13 @@ async function main(): Promise<void> {
 
   const gateway = await createGateway(config);
   const server = http.createServer(gateway.app);
+  // Longer than typical load-balancer idle timeouts, so the balancer closes first.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.server.port, config.server.host, resolve);
   });
+  drainOnSignals(server, gateway, demo);
   const url = `http://localhost:${config.server.port}${GRAPHQL_PATH}`;
   gateway.logger.info({ url, sources: config.sources.map((s) => s.id), demo: demo !== null }, 'gateway listening');
   process.stdout.write(
@@ -34,32 +67,9 @@ async function main(): Promise<void> {
           `Try: curl -s ${url} -H 'content-type: application/json' -d '{"query":"{ restoreSessions(first: 3) { totalCount nodes { id vendor status } } }"}'\n\n`
       : `\nGateway ready at ${url}\n\n`,
   );
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    gateway.logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
-    const deadline = setTimeout(() => {
-      server.closeAllConnections();
-    }, DRAIN_DEADLINE_MS);
-    deadline.unref();
-    server.close(() => {
-      void gateway
-        .close()
-        .then(() => demo?.simulators.close())
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    });
-    server.closeIdleConnections();
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(err instanceof ConfigError ? `gateway: ${err.message}\n` : `gateway: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(err instanceof ConfigError ? `gateway: ${err.message}\n` : `gateway: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

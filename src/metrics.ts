@@ -48,6 +48,6 @@ export class GatewayMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_process_' });
+    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
   }
 }

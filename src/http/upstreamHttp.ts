@@ -29,6 +29,11 @@ export interface UpstreamCall {
   auth?: TokenProvider;
   /** Statuses that are answers rather than failures (404 for "gone"). */
   acceptStatuses?: readonly number[];
+  /**
+   * Part of a call the breaker already admitted (a token request made for it): it must not take
+   * the half-open probe slot from its own parent. Its failures still count.
+   */
+  withinAdmittedCall?: boolean;
 }
 
 export interface UpstreamAnswer {
@@ -65,6 +70,12 @@ export interface UpstreamHttpOptions {
   circuitBreaker?: Partial<CircuitBreakerOptions>;
   /** Reads the vendor's error code from an error body (Graph `error.code`, Veeam `errorCode`). */
   upstreamCodeOf: (body: unknown) => string | undefined;
+}
+
+/** Node's certificate verification error codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ...). */
+function isTlsVerificationError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return typeof code === 'string' && /CERT|SELF_SIGNED|VERIFY|ISSUER|SIGNATURE|TLS|SSL/.test(code);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -112,7 +123,7 @@ export class UpstreamHttp {
   }
 
   async call(call: UpstreamCall): Promise<UpstreamAnswer> {
-    this.breaker.admit();
+    if (!call.withinAdmittedCall) this.breaker.admit();
     let attempt = 0;
     let renewedToken = false;
     const retry = async (waitMs: number) => {
@@ -133,7 +144,8 @@ export class UpstreamHttp {
           throw err;
         }
         const failure = err instanceof UpstreamError ? err : this.unavailable(this.describeTransportError(err));
-        if (await retry(this.backoffMs(attempt + 1))) continue;
+        // A certificate that fails verification fails the same way next time: no retry.
+        if (!isTlsVerificationError(err) && (await retry(this.backoffMs(attempt + 1)))) continue;
         throw this.failed(failure, true);
       }
       const { status } = answer;
@@ -155,7 +167,9 @@ export class UpstreamHttp {
         if (await retry(this.backoffMs(attempt + 1))) continue;
         throw this.failed(this.unavailable(`answered HTTP ${status}`, status), true);
       }
-      this.succeeded();
+      // A 4xx is an answer, not an outage: it neither clears nor trips the breaker (the caller
+      // decides, e.g. a token endpoint refusing the credentials reports a failure itself).
+      if (status < 400) this.succeeded();
       if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) {
         const upstreamCode = this.options.upstreamCodeOf(answer.json);
         throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${this.label()} refused the request (HTTP ${status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, this.ext({ upstreamStatus: status, upstreamCode }));
@@ -264,7 +278,7 @@ export class UpstreamHttp {
       case 'ENOTFOUND':
         return 'could not be resolved';
       default:
-        if (code && /CERT|SELF_SIGNED|TLS|SSL/i.test(code)) return `failed TLS verification (${code})`;
+        if (isTlsVerificationError(err)) return `failed TLS verification (${code})`;
         return `could not be reached${code ? ` (${code})` : ''}`;
     }
   }

@@ -39,6 +39,8 @@ export interface GraphSimulator {
   caPem?: string;
   /** Makes every issued token invalid now (as if they had all expired). */
   expireTokens(): void;
+  /** Every token issued so far (tests check that none leaks). */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -345,6 +347,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     expireTokens: () => {
       for (const key of tokens.keys()) tokens.set(key, 0);
     },
+    issuedTokens: () => [...tokens.keys()],
     close: () => server.close(),
   };
   return sim;

@@ -45,6 +45,8 @@ export interface VeeamSimulator {
   /** Adds a session as if someone started a restore on the server (not through the API). */
   addSession(partial?: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId'>> & { creation?: TickTime }): VeeamSessionRecord;
   expireTokens(): void;
+  /** Every access and refresh token issued so far (tests check that none leaks). */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -465,6 +467,7 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     expireTokens: () => {
       for (const entry of accessTokens.values()) entry.expires = 0;
     },
+    issuedTokens: () => [...accessTokens.keys(), ...refreshTokens.keys()],
     close: () => server.close(),
   };
   return sim;

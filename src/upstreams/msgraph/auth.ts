@@ -33,6 +33,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
         body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret, scope: auth.scope ?? 'https://graph.microsoft.com/.default' }).toString(),
         idempotent: true,
         acceptStatuses: [400, 401],
+        withinAdmittedCall: true,
       });
     } catch (err) {
       this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });

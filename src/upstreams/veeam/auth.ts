@@ -54,6 +54,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
         body: new URLSearchParams(form).toString(),
         idempotent: form.grant_type === 'password',
         acceptStatuses: [400, 401],
+        withinAdmittedCall: true,
       });
     } catch (err) {
       this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'error' });

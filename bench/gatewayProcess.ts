@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { request } from 'undici';
+import type { SimulatorPair } from '../src/simulators/startSimulators';
+
+const ROOT = path.resolve(__dirname, '..');
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  /** RSS and CPU seconds of the gateway process, from its own /metrics. */
+  usage(): Promise<{ rssBytes: number; cpuSeconds: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the gateway as its own process (compiled on the fly by tsx), configured against the given
+ * simulators, so that its CPU and memory are measured apart from the load and the upstreams.
+ */
+export async function startGatewayProcess(sims: SimulatorPair, extraYaml = '', veeamVersion = 'v8'): Promise<GatewayProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
+  const configFile = path.join(dir, 'gateway.yaml');
+  const veeamTls = sims.veeam.caFile ? `\n    tls: { caFile: "${sims.veeam.caFile}" }` : '';
+  writeFileSync(
+    configFile,
+    `server: { port: ${port}, host: 127.0.0.1 }
+logging: { level: warn }
+${extraYaml}
+sources:
+  - id: contoso
+    vendor: msgraph
+    name: Contoso
+    baseUrl: "${sims.graph.apiBaseUrl}"
+    auth: { tenantId: "${sims.graph.tenantId}", clientId: "${sims.graph.clientId}", clientSecret: "${sims.graph.clientSecret}", tokenUrl: "${sims.graph.tokenUrl}" }
+  - id: vbo-eu
+    vendor: veeam
+    name: VB365
+    baseUrl: "${sims.veeam.url}"
+    apiVersion: ${veeamVersion}
+    auth: { username: '${sims.veeam.username}', password: "${sims.veeam.password}" }${veeamTls}
+`,
+  );
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts'), '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  for (let i = 0; i < 400 && !stdout.includes('Gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!stdout.includes('Gateway ready')) throw new Error('the gateway process did not start');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    child,
+    async usage() {
+      const text = await (await request(`${url}/metrics`)).body.text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+      return { rssBytes: value('gateway_process_resident_memory_bytes'), cpuSeconds: value('gateway_process_cpu_seconds_total') };
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
