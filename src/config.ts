@@ -158,9 +158,22 @@ const configSchema = z
       .default({ level: 'info' }),
     auth: callerAuthSchema.default({ mode: 'none' }),
     cache: z
-      .object({ listTtlSeconds: z.number().min(0).max(3600).default(5) })
+      .object({
+        /** How old a source's session list may be (contract: 5 s). */
+        listTtlSeconds: z.number().min(0).max(3600).default(5),
+        /** Sessions that may still change, and their events, artifacts, statistics. */
+        sessionTtlSeconds: z.number().min(0).max(3600).default(5),
+        /** Terminal sessions (and their parts) change no more. */
+        terminalSessionTtlSeconds: z.number().min(0).max(86_400).default(300),
+        organizationTtlSeconds: z.number().min(0).max(86_400).default(300),
+        /** Bounds of the in-memory cache. */
+        maxEntries: z.number().int().min(100).default(50_000),
+        maxBytes: z.number().int().min(1_048_576).default(128 * 1_048_576),
+        /** Redis shared by several replicas (ioredis URL, e.g. redis://redis:6379/0); in-memory when absent. */
+        redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') }).strict().optional(),
+      })
       .strict()
-      .default({ listTtlSeconds: 5 }),
+      .default({ listTtlSeconds: 5, sessionTtlSeconds: 5, terminalSessionTtlSeconds: 300, organizationTtlSeconds: 300, maxEntries: 50_000, maxBytes: 128 * 1_048_576 }),
     sources: z.array(z.discriminatedUnion('vendor', [graphSourceSchema, veeamSourceSchema])).min(1, 'needs at least one source'),
   })
   .strict()

@@ -4,6 +4,7 @@ import type { GatewayMetrics } from './metrics';
 import type { SourceModel } from './model';
 import { ErrorCode, GatewayError } from './errors';
 import type { RestoreSessionDirectory } from './listing/directory';
+import type { EntityCache } from './cache/entityCache';
 import type { SourceConnector } from './sources/connector';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { createGraphLoaders, type GraphLoaders } from './upstreams/msgraph/loaders';
@@ -14,6 +15,9 @@ import { createVeeamLoaders, type VeeamLoaders } from './upstreams/veeam/loaders
 export interface GatewayServices {
   connectors: ReadonlyMap<string, SourceConnector>;
   directory: RestoreSessionDirectory;
+  cache: EntityCache;
+  /** After a write through the gateway: the source's list and every cached entry of the session go. */
+  invalidateSession(sourceId: string, vendorId: string): Promise<void>;
   sourceIds: ReadonlySet<string>;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -24,14 +28,17 @@ export class RequestLoaders {
   private readonly graphLoaders = new Map<string, GraphLoaders>();
   private readonly veeamLoaders = new Map<string, VeeamLoaders>();
 
-  constructor(private readonly connectors: ReadonlyMap<string, SourceConnector>) {}
+  constructor(
+    private readonly connectors: ReadonlyMap<string, SourceConnector>,
+    private readonly cache: EntityCache,
+  ) {}
 
   graph(sourceId: string): GraphLoaders {
     let loaders = this.graphLoaders.get(sourceId);
     if (!loaders) {
       const connector = this.connectors.get(sourceId);
       if (!(connector instanceof GraphConnector)) throw new Error(`source ${sourceId} is not a Microsoft Graph source`);
-      loaders = createGraphLoaders(connector);
+      loaders = createGraphLoaders(connector, this.cache);
       this.graphLoaders.set(sourceId, loaders);
     }
     return loaders;
@@ -42,7 +49,7 @@ export class RequestLoaders {
     if (!loaders) {
       const connector = this.connectors.get(sourceId);
       if (!(connector instanceof VeeamConnector)) throw new Error(`source ${sourceId} is not a Veeam source`);
-      loaders = createVeeamLoaders(connector);
+      loaders = createVeeamLoaders(connector, this.cache);
       this.veeamLoaders.set(sourceId, loaders);
     }
     return loaders;

@@ -21,6 +21,8 @@ import { loadTypeDefs } from './schema';
 import type { SourceConnector } from './sources/connector';
 import type { ConnectorDeps } from './sources/connectorDeps';
 import { SecretRedactor } from './redaction';
+import { createCache } from './cache/createCache';
+import { sessionKeys } from './cache/cacheKeys';
 import { requestScope, RetryBudget } from './http/requestScope';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { VeeamConnector } from './upstreams/veeam/client';
@@ -74,12 +76,20 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const logger = createLogger(config.logging.level, redactor, options.logDestination);
   const metrics = new GatewayMetrics();
   const connectors = buildConnectors(config, { metrics, logger, redactor });
+  const cache = createCache(config.cache, metrics, logger);
+  const directory = new RestoreSessionDirectory(connectors, new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics, cache.sharedSnapshots));
   const services: GatewayServices = {
     connectors,
-    directory: new RestoreSessionDirectory(connectors, new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics)),
+    directory,
+    cache: cache.entities,
     sourceIds: new Set(connectors.keys()),
     metrics,
     logger,
+    invalidateSession: async (sourceId, vendorId) => {
+      const connector = connectors.get(sourceId);
+      if (!connector) return;
+      await Promise.all([directory.invalidate(sourceId), cache.entities.delete(sessionKeys(connector.cacheScope, vendorId))]);
+    },
   };
 
   const limits = { ...DEFAULT_QUERY_LIMITS, ...config.server.limits };
@@ -152,7 +162,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
         res.set('x-request-id', requestId);
         const requestLogger = logger.child({ requestId });
         const caller = callers.get(req) ?? { id: 'anonymous', role: null };
-        return { requestId, caller, logger: requestLogger, services, loaders: new RequestLoaders(connectors), partialFailures: new PartialFailures(requestLogger) };
+        return { requestId, caller, logger: requestLogger, services, loaders: new RequestLoaders(connectors, cache.entities), partialFailures: new PartialFailures(requestLogger) };
       },
     }),
   );
@@ -187,6 +197,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       state = 'stopping';
       await apollo.stop();
       await Promise.all([...connectors.values()].map((c) => c.close()));
+      await cache.close();
       logger.flush();
     },
   };

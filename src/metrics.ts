@@ -40,6 +40,12 @@ export class GatewayMetrics {
     labelNames: ['source', 'vendor', 'grant', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly cacheRequests = new Counter({
+    name: 'gateway_cache_requests_total',
+    help: 'Cache lookups by cache (session, organizations, events, artifacts, statistics, snapshot) and result (hit, miss).',
+    labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
   readonly snapshotLoads = new Counter({
     name: 'gateway_list_snapshot_loads_total',
     help: 'Full session-list loads from an upstream, by source and outcome.',

@@ -122,7 +122,26 @@ export class UpstreamHttp {
     health.watchCircuit(() => this.breaker.state);
   }
 
-  async call(call: UpstreamCall): Promise<UpstreamAnswer> {
+  private readonly inFlight = new Map<string, Promise<UpstreamAnswer>>();
+
+  /**
+   * One call with the source's policy. Identical GETs already in flight (from any concurrent
+   * GraphQL request) share that call's answer instead of going out again.
+   */
+  call(call: UpstreamCall): Promise<UpstreamAnswer> {
+    if (call.method !== 'GET' || !call.idempotent) return this.callWithPolicy(call);
+    const key = `${call.url}\n${JSON.stringify(call.headers ?? {})}`;
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.metrics.cacheRequests.inc({ cache: 'inflight', result: 'hit' });
+      return pending;
+    }
+    const promise = this.callWithPolicy(call).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  private async callWithPolicy(call: UpstreamCall): Promise<UpstreamAnswer> {
     if (!call.withinAdmittedCall) this.breaker.admit();
     let attempt = 0;
     let renewedToken = false;

@@ -42,8 +42,9 @@ export class RestoreSessionDirectory {
   }
 
   /** Drops a source's list snapshots so the next read sees a write made through the gateway. */
-  invalidate(sourceId: string): void {
-    this.snapshots.invalidate(sourceId);
+  async invalidate(sourceId: string): Promise<void> {
+    const connector = this.connectors.get(sourceId);
+    if (connector) await this.snapshots.invalidate(connector);
   }
 
   async stats(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<RestoreSessionStatsModel> {

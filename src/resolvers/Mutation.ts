@@ -45,9 +45,12 @@ function settle<T>(outcome: WriteOutcome<T>, session: RestoreSessionModel | null
   }
 }
 
-/** After a write: list snapshots of that source are dropped and this request's loaders see the new state. */
-function afterWrite(ctx: GatewayContext, session: RestoreSessionModel | null, sourceId: string, vendorId: string): void {
-  ctx.services.directory.invalidate(sourceId);
+/**
+ * After a write: the source's list snapshots and the session's cached entries are dropped (on
+ * every replica when the cache is shared), and this request's loaders see the new state.
+ */
+async function afterWrite(ctx: GatewayContext, session: RestoreSessionModel | null, sourceId: string, vendorId: string): Promise<void> {
+  await ctx.services.invalidateSession(sourceId, vendorId);
   const connector = ctx.services.connectors.get(sourceId);
   if (connector instanceof GraphConnector) {
     const loader = ctx.loaders.graph(sourceId).sessionById.clear(vendorId);
@@ -87,7 +90,7 @@ export const Mutation: MutationResolvers = {
       const session = settle(await connector.createSession(collection, artifacts), null, input.sourceId, 'The restore point');
       target.sessionId = session.id;
       target.vendorId = session.vendorId;
-      afterWrite(ctx, session, input.sourceId, session.vendorId);
+      await afterWrite(ctx, session, input.sourceId, session.vendorId);
       return { restoreSession: session };
     }),
 
@@ -98,7 +101,7 @@ export const Mutation: MutationResolvers = {
       checkCanActivate(session);
       const connector = ctx.services.connectors.get(session.sourceId) as GraphConnector;
       const activated = settle(await connector.activate(session.vendorId), session, session.sourceId, `Restore session ${id}`);
-      afterWrite(ctx, activated, session.sourceId, session.vendorId);
+      await afterWrite(ctx, activated, session.sourceId, session.vendorId);
       return { restoreSession: activated };
     }),
 
@@ -109,7 +112,7 @@ export const Mutation: MutationResolvers = {
       checkCanDelete(session);
       const connector = ctx.services.connectors.get(session.sourceId) as GraphConnector;
       settle(await connector.deleteSession(session.vendorId), session, session.sourceId, `Restore session ${id}`);
-      afterWrite(ctx, null, session.sourceId, session.vendorId);
+      await afterWrite(ctx, null, session.sourceId, session.vendorId);
       return { deletedId: session.id };
     }),
 
@@ -130,7 +133,7 @@ export const Mutation: MutationResolvers = {
       const outcome = await connector.explore(organizationId != null ? { organizationId } : { jobId: jobId as string }, VEEAM_TYPE[input.type], pointInTime);
       const session = settle(outcome, null, input.sourceId, what);
       Object.assign(target, { sessionId: session.id, vendorId: session.vendorId });
-      afterWrite(ctx, session, input.sourceId, session.vendorId);
+      await afterWrite(ctx, session, input.sourceId, session.vendorId);
       return { restoreSession: session };
     }),
 
@@ -142,7 +145,7 @@ export const Mutation: MutationResolvers = {
       const connector = ctx.services.connectors.get(session.sourceId) as VeeamConnector;
       settle(await connector.stop(session.vendorId), session, session.sourceId, `Restore session ${id}`);
       const stopped = (await connector.getSession(session.vendorId)) ?? session;
-      afterWrite(ctx, stopped, session.sourceId, session.vendorId);
+      await afterWrite(ctx, stopped, session.sourceId, session.vendorId);
       return { restoreSession: stopped };
     }),
 };

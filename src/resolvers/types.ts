@@ -35,15 +35,15 @@ export const typeResolvers: TypeResolvers = {
   GraphRestoreSession: {
     ...sessionFields,
     artifacts: async (s, { first, after }, ctx) => {
-      const list = s.collection ? await ctx.loaders.graph(s.sourceId).artifacts.load({ vendorId: s.vendorId, collection: s.collection }) : [];
+      const list = s.collection ? await ctx.loaders.graph(s.sourceId).artifacts.load({ vendorId: s.vendorId, collection: s.collection, terminal: TERMINAL_STATUSES.has(s.status) }) : [];
       return offsetConnection(list, first, after);
     },
   },
   VeeamRestoreSession: {
     ...sessionFields,
-    progress: (s, _args, ctx) => ctx.loaders.veeam(s.sourceId).progress.load({ vendorId: s.vendorId, running: s.status === 'RUNNING' }),
+    progress: (s, _args, ctx) => ctx.loaders.veeam(s.sourceId).progress.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }),
     organization: (s, _args, ctx) => ctx.loaders.veeam(s.sourceId).organization.load({ name: s.organizationName ?? `#${s.vendorId}`, sessionVendorId: s.vendorId }),
-    events: async (s, { first, after }, ctx) => offsetConnection(await ctx.loaders.veeam(s.sourceId).events.load(s.vendorId), first, after),
+    events: async (s, { first, after }, ctx) => offsetConnection(await ctx.loaders.veeam(s.sourceId).events.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }), first, after),
   },
   RestoreProgress: {
     percent: (p) => (p.total > 0 ? Math.min(100, ((p.completed + p.failed) / p.total) * 100) : null),

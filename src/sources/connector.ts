@@ -13,6 +13,8 @@ export interface CreatedRange {
 export interface SourceConnector {
   readonly source: SourceModel;
   readonly health: SourceHealthTracker;
+  /** Names this source and the credentials it uses, for cache keys. */
+  readonly cacheScope: string;
   /** True when `listSessions(range)` asks the upstream to filter by creation time. */
   readonly filtersByCreatedRange: boolean;
   /** Every session the source holds (in the range, when given), following the upstream's paging. */

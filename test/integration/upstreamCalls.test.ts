@@ -45,8 +45,9 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
   });
 
   it('never asks an upstream twice for the same thing within one request', async () => {
-    const graphId = encodeGlobalId('contoso', h.graph.store.all()[0].id);
-    const veeamSession = [...h.veeam.sessions.values()][0];
+    // Ids no earlier test loaded, so the cross-request cache holds nothing for them.
+    const graphId = encodeGlobalId('contoso', h.graph.store.all()[150].id);
+    const veeamSession = [...h.veeam.sessions.values()][250];
     const veeamId = encodeGlobalId('vbo-eu', veeamSession.id);
     const answer = await h.query(
       `query($g: ID!, $v: ID!) {

@@ -40,6 +40,17 @@ export interface HarnessOptions {
 /** Both simulators and a gateway configured against them, listening on port 0. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 120, ...options.graph }), startVeeamSimulator({ sessionCount: 120, ...options.veeam })]);
+  const gateway = await startHarnessGateway(graph, veeam, options);
+  return {
+    ...gateway,
+    async close() {
+      await gateway.close();
+    },
+  };
+}
+
+/** A gateway against simulators that someone else owns (several gateways may share them); close() leaves them running. */
+export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSimulator, options: HarnessOptions = {}): Promise<Harness> {
   const raw: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
     server: { port: 0 },
     logging: { level: 'info' },
@@ -91,7 +102,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.close();
-      await Promise.all([graph.close(), veeam.close()]);
     },
   };
 }

@@ -6,6 +6,7 @@ import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel,
 import type { SourceConnector } from '../../sources/connector';
 import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
+import { sourceScope } from '../../cache/cacheKeys';
 import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
 import { takeRetry } from '../../http/requestScope';
 import { GraphTokenProvider } from './auth';
@@ -33,6 +34,8 @@ function graphErrorCode(body: unknown): string | undefined {
 export class GraphConnector implements SourceConnector {
   readonly source: SourceModel;
   readonly health: SourceHealthTracker;
+  /** Names this source and the credentials it uses, for cache keys. */
+  readonly cacheScope: string;
   readonly filtersByCreatedRange = false;
   private readonly http: UpstreamHttp;
   private readonly tokens: GraphTokenProvider;
@@ -40,6 +43,7 @@ export class GraphConnector implements SourceConnector {
 
   constructor(private readonly config: GraphSourceConfig, deps: ConnectorDeps) {
     this.source = { id: config.id, name: config.name, vendor: 'MICROSOFT_GRAPH' };
+    this.cacheScope = sourceScope(config);
     this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', deps.metrics);
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.http = new UpstreamHttp(upstreamHttpOptions(config, 'MICROSOFT_GRAPH', graphErrorCode), deps.metrics, this.health, deps.logger);

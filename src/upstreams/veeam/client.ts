@@ -5,6 +5,7 @@ import type { ProgressModel, SourceModel, VeeamEventModel, VeeamOrganizationMode
 import type { CreatedRange, SourceConnector } from '../../sources/connector';
 import type { WriteOutcome } from '../../sources/writeOutcome';
 import { SourceHealthTracker } from '../../sources/health';
+import { sourceScope } from '../../cache/cacheKeys';
 import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
 import { VeeamTokenProvider } from './auth';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
@@ -22,6 +23,8 @@ function veeamErrorCode(body: unknown): string | undefined {
 export class VeeamConnector implements SourceConnector {
   readonly source: SourceModel;
   readonly health: SourceHealthTracker;
+  /** Names this source and the credentials it uses, for cache keys. */
+  readonly cacheScope: string;
   readonly filtersByCreatedRange = true;
   readonly apiVersion: 'v6' | 'v7' | 'v8';
   private readonly http: UpstreamHttp;
@@ -32,6 +35,7 @@ export class VeeamConnector implements SourceConnector {
 
   constructor(private readonly config: VeeamSourceConfig, deps: ConnectorDeps) {
     this.source = { id: config.id, name: config.name, vendor: 'VEEAM' };
+    this.cacheScope = sourceScope(config);
     this.health = new SourceHealthTracker(config.id, 'VEEAM', deps.metrics);
     this.apiVersion = config.apiVersion;
     this.root = config.baseUrl.replace(/\/+$/, '');

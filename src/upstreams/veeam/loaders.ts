@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import type { ProgressModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
+import { cacheKeys } from '../../cache/cacheKeys';
+import type { EntityCache } from '../../cache/entityCache';
+import { TERMINAL_STATUSES, type ProgressModel, type VeeamEventModel, type VeeamOrganizationModel, type VeeamRestoreSessionModel } from '../../model';
 import { mapWithConcurrency } from '../../util/mapWithConcurrency';
 import type { VeeamConnector } from './client';
 
@@ -10,25 +12,51 @@ export interface OrganizationKey {
   sessionVendorId: string;
 }
 
-export interface VeeamLoaders {
-  sessionById: DataLoader<string, VeeamRestoreSessionModel | null>;
-  /** By organisation name: one `/Organizations` call per request, whatever the number of sessions. */
-  organization: DataLoader<OrganizationKey, VeeamOrganizationModel | null, string>;
-  events: DataLoader<string, VeeamEventModel[]>;
-  progress: DataLoader<{ vendorId: string; running: boolean }, ProgressModel | null, string>;
+/** A session's sub-resource; `terminal` sessions' data no longer changes and is cached longer. */
+export interface SessionPartKey {
+  vendorId: string;
+  terminal: boolean;
 }
 
-/** Made per GraphQL request: caches live as long as the request, never longer. */
-export function createVeeamLoaders(connector: VeeamConnector): VeeamLoaders {
+export interface VeeamLoaders {
+  sessionById: DataLoader<string, VeeamRestoreSessionModel | null>;
+  /** By organisation name: the organisation list once (cached across requests), whatever the number of sessions. */
+  organization: DataLoader<OrganizationKey, VeeamOrganizationModel | null, string>;
+  events: DataLoader<SessionPartKey, VeeamEventModel[], string>;
+  progress: DataLoader<SessionPartKey, ProgressModel | null, string>;
+}
+
+/** Made per GraphQL request: they dedupe within the request; the entity cache spans requests. */
+export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache): VeeamLoaders {
   const limit = connector.maxConcurrency;
+  const scope = connector.cacheScope;
   let organizations: Promise<Map<string, VeeamOrganizationModel>> | null = null;
   const organizationsByName = () => {
-    organizations ??= connector.listOrganizations().then((list) => new Map(list.map((o) => [o.name.toLowerCase(), o])));
+    organizations ??= (async () => {
+      const key = cacheKeys.organizations(scope);
+      const [cached] = await cache.getMany<VeeamOrganizationModel[]>('organizations', [key]);
+      let list = cached;
+      if (!list) {
+        list = await connector.listOrganizations();
+        await cache.set(key, list, cache.ttls.organizationsMs);
+      }
+      return new Map(list.map((o) => [o.name.toLowerCase(), o]));
+    })();
     return organizations;
   };
   const name = (what: string) => `veeam:${connector.source.id}:${what}`;
   return {
-    sessionById: new DataLoader((ids) => mapWithConcurrency(ids, limit, (id) => connector.getSession(id)), { name: name('sessionById') }),
+    sessionById: new DataLoader(
+      (ids) =>
+        cache.readThrough<string, VeeamRestoreSessionModel | null>(
+          'session',
+          ids,
+          (id) => cacheKeys.session(scope, id),
+          (missing) => mapWithConcurrency(missing, limit, (id) => connector.getSession(id)),
+          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : 0),
+        ),
+      { name: name('sessionById') },
+    ),
     organization: new DataLoader(
       async (keys) => {
         const byName = await organizationsByName();
@@ -37,7 +65,27 @@ export function createVeeamLoaders(connector: VeeamConnector): VeeamLoaders {
       },
       { cacheKeyFn: (key) => key.name.toLowerCase(), name: name('organization') },
     ),
-    events: new DataLoader((ids) => mapWithConcurrency(ids, limit, (id) => connector.listEvents(id)), { name: name('events') }),
-    progress: new DataLoader((keys) => mapWithConcurrency(keys, limit, (k) => connector.getProgress(k.vendorId, k.running)), { cacheKeyFn: (k) => k.vendorId, name: name('progress') }),
+    events: new DataLoader(
+      (keys) =>
+        cache.readThrough<SessionPartKey, VeeamEventModel[]>(
+          'events',
+          keys,
+          (k) => cacheKeys.events(scope, k.vendorId),
+          (missing) => mapWithConcurrency(missing, limit, (k) => connector.listEvents(k.vendorId)),
+          (_events, k) => cache.ttlFor(k.terminal),
+        ),
+      { cacheKeyFn: (k) => k.vendorId, name: name('events') },
+    ),
+    progress: new DataLoader(
+      (keys) =>
+        cache.readThrough<SessionPartKey, ProgressModel | null>(
+          'statistics',
+          keys,
+          (k) => cacheKeys.statistics(scope, k.vendorId),
+          (missing) => mapWithConcurrency(missing, limit, (k) => connector.getProgress(k.vendorId, !k.terminal)),
+          (_progress, k) => (connector.apiVersion === 'v8' ? cache.ttlFor(k.terminal) : 0),
+        ),
+      { cacheKeyFn: (k) => k.vendorId, name: name('progress') },
+    ),
   };
 }

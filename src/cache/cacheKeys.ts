@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { SourceConfig } from '../config';
+
+/**
+ * Cache keys name the data and whose credentials fetched it: the source's id, its upstream and
+ * the account the gateway uses there. Two gateways with different credentials for the same
+ * source id (or one re-configured) never read each other's entries. Callers of the gateway do
+ * not scope data (every caller sees what the gateway's credentials see), so no caller id is in
+ * the key; a per-caller filter would have to add one.
+ */
+export function sourceScope(source: SourceConfig): string {
+  const identity = source.vendor === 'msgraph' ? `${source.auth.tenantId}|${source.auth.clientId}` : `${source.auth.username}|${source.apiVersion}`;
+  const hash = createHash('sha256').update(`${source.vendor}|${source.baseUrl}|${identity}`).digest('base64url').slice(0, 12);
+  return `${source.id}:${hash}`;
+}
+
+export const cacheKeys = {
+  session: (scope: string, vendorId: string) => `rsgw:v1:session:${scope}:${vendorId.toLowerCase()}`,
+  organizations: (scope: string) => `rsgw:v1:orgs:${scope}`,
+  events: (scope: string, vendorId: string) => `rsgw:v1:events:${scope}:${vendorId.toLowerCase()}`,
+  artifacts: (scope: string, vendorId: string) => `rsgw:v1:artifacts:${scope}:${vendorId.toLowerCase()}`,
+  statistics: (scope: string, vendorId: string) => `rsgw:v1:statistics:${scope}:${vendorId.toLowerCase()}`,
+  snapshot: (scope: string) => `rsgw:v1:snapshot:${scope}`,
+};
+
+/** The Redis channel on which replicas tell each other to drop a source's snapshot. */
+export const INVALIDATION_CHANNEL = 'rsgw:v1:invalidate';
+
+/** Every cached entry about one session, for invalidation after a write. */
+export function sessionKeys(scope: string, vendorId: string): string[] {
+  return [cacheKeys.session(scope, vendorId), cacheKeys.events(scope, vendorId), cacheKeys.artifacts(scope, vendorId), cacheKeys.statistics(scope, vendorId)];
+}

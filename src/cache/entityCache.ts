@@ -1,0 +1,71 @@
+import type { GatewayMetrics } from '../metrics';
+import type { CacheStore } from './cacheStore';
+
+export type CachedKind = 'session' | 'organizations' | 'events' | 'artifacts' | 'statistics' | 'snapshot';
+
+export interface CacheTtls {
+  /** Sessions (and their events, artifacts, statistics) that may still change. */
+  liveMs: number;
+  /** Terminal sessions change no more: they may be kept much longer. */
+  terminalMs: number;
+  organizationsMs: number;
+}
+
+/**
+ * Upstream answers cached across requests (the per-request DataLoaders sit in front of it and
+ * dedupe within a request). TTLs depend on what is cached: a terminal session lives longer than a
+ * running one. Counts hits and misses per kind.
+ */
+export class EntityCache {
+  constructor(
+    readonly store: CacheStore,
+    readonly ttls: CacheTtls,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async getMany<T>(kind: CachedKind, keys: readonly string[]): Promise<Array<T | undefined>> {
+    const values = await this.store.getMany<T>(keys);
+    let hits = 0;
+    for (const v of values) if (v !== undefined) hits++;
+    if (hits > 0) this.metrics.cacheRequests.inc({ cache: kind, result: 'hit' }, hits);
+    if (values.length - hits > 0) this.metrics.cacheRequests.inc({ cache: kind, result: 'miss' }, values.length - hits);
+    return values;
+  }
+
+  set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    return this.store.set(key, value, ttlMs);
+  }
+
+  delete(keys: readonly string[]): Promise<void> {
+    return this.store.delete(keys);
+  }
+
+  ttlFor(terminal: boolean): number {
+    return terminal ? this.ttls.terminalMs : this.ttls.liveMs;
+  }
+
+  /**
+   * Read-through for a batch: cached values where present, `load` for the rest (in key order),
+   * and the loaded values stored with the TTL `ttlOf` gives them (0 or less: not stored).
+   */
+  async readThrough<K, V>(kind: CachedKind, items: readonly K[], keyOf: (item: K) => string, load: (missing: K[]) => Promise<Array<V | Error>>, ttlOf: (value: V, item: K) => number): Promise<Array<V | Error>> {
+    const keys = items.map(keyOf);
+    const cached = await this.getMany<V>(kind, keys);
+    const missing: number[] = [];
+    cached.forEach((value, i) => value === undefined && missing.push(i));
+    if (missing.length === 0) return cached as V[];
+    const loaded = await load(missing.map((i) => items[i]));
+    const result: Array<V | Error> = [...(cached as Array<V | Error>)];
+    await Promise.all(
+      missing.map(async (index, j) => {
+        const value = loaded[j];
+        result[index] = value;
+        if (!(value instanceof Error) && value !== null && value !== undefined) {
+          const ttl = ttlOf(value, items[index]);
+          if (ttl > 0) await this.set(keys[index], value, ttl);
+        }
+      }),
+    );
+    return result;
+  }
+}

@@ -1,0 +1,88 @@
+import { encodeGlobalId } from '../../src/ids';
+import { startHarness, VEEAM_ROUTES, type Harness } from '../support/harness';
+
+describe('caching across requests (in-memory)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ graph: { sessionCount: 80 }, veeam: { sessionCount: 80 }, veeamVersion: 'v8' });
+  });
+  afterAll(() => h.close());
+  beforeEach(() => h.resetCounters());
+
+  const metric = async (cache: string, result: string) => Number(new RegExp(`gateway_cache_requests_total\\{cache="${cache}",result="${result}"\\} (\\d+)`).exec((await h.http('/metrics')).text)?.[1] ?? 0);
+
+  it('serves a terminal session from the cache on the next request: a miss, then a hit, one upstream read', async () => {
+    const terminal = [...h.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
+    const id = encodeGlobalId('vbo-eu', terminal.id);
+    const [hits, misses] = [await metric('session', 'hit'), await metric('session', 'miss')];
+    for (let i = 0; i < 3; i++) expect((await h.query(`query($id: ID!) { node(id: $id) { id } }`, { id })).body.data.node.id).toBe(id);
+    expect(h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(1);
+    expect(await metric('session', 'miss')).toBe(misses + 1);
+    expect(await metric('session', 'hit')).toBe(hits + 2);
+  });
+
+  it('keeps running sessions only for the short TTL, terminal ones for the long one', async () => {
+    const short = await startHarness({ graph: { sessionCount: 30 }, veeam: { sessionCount: 30 }, configure: (raw) => Object.assign(raw.cache, { sessionTtlSeconds: 0.2, terminalSessionTtlSeconds: 60 }) });
+    try {
+      const running = [...short.veeam.sessions.values()].find((s) => s.state === 'Working')!;
+      const stopped = [...short.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
+      const ids = [encodeGlobalId('vbo-eu', running.id), encodeGlobalId('vbo-eu', stopped.id)];
+      await short.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+      short.resetCounters();
+      await short.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+      expect(short.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await short.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+      expect(short.veeam.server.counters.requests().filter((r) => r.route === VEEAM_ROUTES.get).map((r) => r.url)).toEqual([`/v6/RestoreSessions/${running.id}`]);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('reads the organisation list once across requests', async () => {
+    const query = '{ restoreSessions(first: 60, filter: { vendors: [VEEAM] }) { nodes { ... on VeeamRestoreSession { organization { name } } } } }';
+    await h.query(query);
+    await h.query(query);
+    await h.query(query);
+    expect(h.veeam.server.counters.count(VEEAM_ROUTES.organizations)).toBeLessThanOrEqual(1);
+  });
+
+  it('invalidates on a write: the next read sees the new state, not the cached one', async () => {
+    const record = h.veeam.addSession({ state: 'Working' });
+    const id = encodeGlobalId('vbo-eu', record.id);
+    const read = async () => (await h.query(`query($id: ID!) { node(id: $id) { ... on VeeamRestoreSession { state events { totalCount } } } }`, { id })).body.data.node;
+    expect(await read()).toMatchObject({ state: 'WORKING', events: { totalCount: 1 } });
+    expect((await h.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, { id })).body.errors).toBeUndefined();
+    expect(await read()).toMatchObject({ state: 'STOPPED', events: { totalCount: 2 } });
+  });
+
+  it('dedupes identical upstream GETs in flight across concurrent GraphQL requests', async () => {
+    const fresh = [...h.veeam.sessions.values()].filter((s) => s.state === 'Stopped')[20]; // not read by any earlier test
+    const id = encodeGlobalId('vbo-eu', fresh.id);
+    h.veeam.server.faults.update({ latencyMs: 100, routeMatch: 'GET /{version}/RestoreSessions/{id}' });
+    try {
+      const answers = await Promise.all(Array.from({ length: 10 }, () => h.query(`query($id: ID!) { node(id: $id) { id } }`, { id })));
+      expect(answers.every((a) => a.body.data.node.id === id)).toBe(true);
+      expect(h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(1);
+    } finally {
+      h.veeam.server.faults.reset();
+    }
+  });
+
+  it('exposes cache, breaker, token and GraphQL metrics with their labels', async () => {
+    const text = (await h.http('/metrics')).text;
+    for (const pattern of [
+      /gateway_cache_requests_total\{cache="session",result="hit"\}/,
+      /gateway_cache_requests_total\{cache="organizations",result="(hit|miss)"\}/,
+      /gateway_circuit_state\{source="contoso",vendor="MICROSOFT_GRAPH"\} 0/,
+      /gateway_token_renewals_total\{source="vbo-eu",vendor="VEEAM",grant="password",outcome="ok"\}/,
+      /gateway_graphql_requests_total\{operation="anonymous",outcome="ok"\}/,
+      /gateway_upstream_request_duration_seconds_bucket\{le="0\.005",source="vbo-eu",vendor="VEEAM",route="GET \/RestoreSessions\/\{id\}"\}/,
+      /gateway_list_snapshot_loads_total\{source="vbo-eu",outcome="ok"\}/,
+      /gateway_cache_requests_total\{cache="inflight",result="hit"\}/,
+      /gateway_process_resident_memory_bytes \d+/,
+    ]) {
+      expect(text).toMatch(pattern);
+    }
+  });
+});
