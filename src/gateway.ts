@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -23,7 +23,7 @@ import type { ConnectorDeps } from './sources/connectorDeps';
 import { SecretRedactor } from './redaction';
 import { createCache } from './cache/createCache';
 import { sessionKeys } from './cache/cacheKeys';
-import { requestScope, RetryBudget } from './http/requestScope';
+import { parseTraceparent, requestScope, RetryBudget } from './http/requestScope';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { VeeamConnector } from './upstreams/veeam/client';
 
@@ -148,7 +148,13 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   };
 
   // Each HTTP request gets its own upstream retry budget, visible to the transport through AsyncLocalStorage.
-  const withRequestScope = (_req: Request, _res: Response, next: NextFunction) => requestScope.run({ retryBudget: new RetryBudget(config.server.retryBudgetPerRequest) }, next);
+  const withRequestScope = (req: Request, res: Response, next: NextFunction) => {
+    const incoming = req.get('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const trace = parseTraceparent(req.get('traceparent'));
+    res.set('x-request-id', requestId);
+    requestScope.run({ retryBudget: new RetryBudget(config.server.retryBudgetPerRequest), requestId, traceId: trace?.traceId ?? randomBytes(16).toString('hex'), traceFlags: trace?.flags ?? '01' }, next);
+  };
 
   app.use(
     GRAPHQL_PATH,
@@ -156,11 +162,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     authenticate,
     express.json({ limit: config.server.bodyLimitBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
-        const incoming = req.get('x-request-id');
-        const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.set('x-request-id', requestId);
-        const requestLogger = logger.child({ requestId });
+      context: async ({ req }): Promise<GatewayContext> => {
+        const scope = requestScope.getStore();
+        const requestId = scope?.requestId ?? randomUUID();
+        const requestLogger = logger.child({ requestId, traceId: scope?.traceId });
         const caller = callers.get(req) ?? { id: 'anonymous', role: null };
         return { requestId, caller, logger: requestLogger, services, loaders: new RequestLoaders(connectors, cache.entities), partialFailures: new PartialFailures(requestLogger) };
       },

@@ -6,7 +6,8 @@ import type { VendorValue } from '../model';
 import type { SourceHealthTracker } from '../sources/health';
 import type { Logger } from '../logger';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker';
-import { takeRetry } from './requestScope';
+import { randomBytes } from 'node:crypto';
+import { requestScope, takeRetry } from './requestScope';
 import { parseRetryAfter } from './retryAfter';
 
 /** Hands out a bearer token for a source, renewing it as needed. */
@@ -217,6 +218,10 @@ export class UpstreamHttp {
     const url = new URL(call.url);
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    // Each upstream call is a span of the caller's trace: its id goes upstream and into the log.
+    const scope = requestScope.getStore();
+    const callId = randomBytes(8).toString('hex');
+    if (scope) headers.traceparent = `00-${scope.traceId}-${callId}-${scope.traceFlags}`;
     const started = process.hrtime.bigint();
     const labels = { source: this.options.sourceId, vendor: this.options.vendor, route: call.route };
     let status = 'error';
@@ -255,7 +260,9 @@ export class UpstreamHttp {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.upstreamRequests.inc({ ...labels, status });
       this.metrics.upstreamDuration.observe(labels, seconds);
-      this.logger.debug({ source: this.options.sourceId, route: call.route, status, ms: Math.round(seconds * 1000) }, 'upstream call');
+      const line = { requestId: scope?.requestId, traceId: scope?.traceId, callId, source: this.options.sourceId, route: call.route, status, ms: Math.round(seconds * 1000) };
+      if (status === 'error' || Number(status) >= 500 || Number(status) === 429) this.logger.warn(line, 'upstream call failed');
+      else this.logger.debug(line, 'upstream call');
     }
   }
 

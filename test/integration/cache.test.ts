@@ -86,3 +86,28 @@ describe('caching across requests (in-memory)', () => {
     }
   });
 });
+
+describe('trace context', () => {
+  it('accepts a W3C traceparent, forwards it to every upstream call with a new span id, and logs both ids', async () => {
+    const h = await startHarness({ graph: { sessionCount: 5 }, veeam: { sessionCount: 5 }, listTtlSeconds: 0, configure: (raw) => (raw.logging.level = 'debug') });
+    try {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const answer = await h.query('{ restoreSessions { totalCount } }', undefined, { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-test-1' });
+      expect(answer.body.errors).toBeUndefined();
+      const calls = h.logs.filter((l) => l.msg === 'upstream call' && l.requestId === 'trace-test-1');
+      expect(calls.length).toBeGreaterThanOrEqual(2);
+      for (const call of calls) {
+        expect(call.traceId).toBe(traceId);
+        expect(call.callId).toMatch(/^[0-9a-f]{16}$/);
+      }
+      expect(new Set(calls.map((c) => c.callId)).size).toBe(calls.length);
+      expect(h.logs.find((l) => l.msg === 'graphql request' && l.requestId === 'trace-test-1')?.traceId).toBe(traceId);
+      const upstream = [...h.graph.server.counters.requests(), ...h.veeam.server.counters.requests()].filter((r) => r.traceparent);
+      expect(upstream.length).toBe(calls.length);
+      for (const r of upstream) expect(r.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+      expect(upstream.map((r) => r.traceparent!.split('-')[2]).sort()).toEqual(calls.map((c) => c.callId).sort());
+    } finally {
+      await h.close();
+    }
+  });
+});

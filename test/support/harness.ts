@@ -45,6 +45,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...gateway,
     async close() {
       await gateway.close();
+      await Promise.all([graph.close(), veeam.close()]);
     },
   };
 }

@@ -7,6 +7,8 @@ export interface RequestLogEntry {
   /** True for a request that arrived inside a Graph `$batch`. */
   batchItem: boolean;
   durationMs: number;
+  /** The W3C trace context the client sent, if any. */
+  traceparent?: string;
 }
 
 /**

@@ -295,6 +295,7 @@ export class SimServer {
         status: response.status,
         batchItem: false,
         durationMs: Date.now() - started,
+        traceparent: simReq.headers.traceparent,
       });
     }
   }
