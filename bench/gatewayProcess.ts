@@ -4,9 +4,25 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import type { SimulatorPair } from '../src/simulators/startSimulators';
+/** Where the upstreams are and how to log in: from in-process simulators or a simulator process. */
+export interface UpstreamEndpoints {
+  graph: { apiBaseUrl: string; tokenUrl: string; tenantId: string; clientId: string; clientSecret: string };
+  veeam: { url: string; username: string; password: string; caFile?: string };
+}
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** Every child this process started: none outlives it, whatever ends it. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -25,10 +41,10 @@ export interface GatewayProcess {
 }
 
 /**
- * Runs the gateway as its own process (compiled on the fly by tsx), configured against the given
+ * Runs the gateway as its own process (the compiled `dist/main.js`: `npm run bench` builds first), configured against the given
  * simulators, so that its CPU and memory are measured apart from the load and the upstreams.
  */
-export async function startGatewayProcess(sims: SimulatorPair, extraYaml = '', veeamVersion = 'v8'): Promise<GatewayProcess> {
+export async function startGatewayProcess(sims: UpstreamEndpoints, extraYaml = '', veeamVersion = 'v8', entry = 'dist/main.js'): Promise<GatewayProcess> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
   const configFile = path.join(dir, 'gateway.yaml');
@@ -52,7 +68,9 @@ sources:
     auth: { username: '${sims.veeam.username}', password: "${sims.veeam.password}" }${veeamTls}
 `,
   );
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src/main.ts'), '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Compiled JavaScript runs as in production; TypeScript entries (the baseline) go through tsx.
+  const loader = entry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+  const child = track(spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] }));
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   for (let i = 0; i < 400 && !stdout.includes('Gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayConfig } from './config';
 import { CallerAuthError, createCallerAuthenticator, type Caller } from './auth/callerAuth';
 import { PartialFailures, RequestLoaders, type GatewayContext, type GatewayServices } from './context';
@@ -105,7 +105,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createFormatError(logger, redactor),
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(limits.cost), rolesPlugin(), partialFailuresPlugin(redactor), requestMetricsPlugin(metrics)],
+    // No cache hints are used: the cache-control plugin would only cost time on every field.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimitPlugin(limits.cost), rolesPlugin(), partialFailuresPlugin(redactor), requestMetricsPlugin(metrics)],
   });
   await apollo.start();
   let state: 'ready' | 'stopping' = 'ready';

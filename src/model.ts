@@ -128,9 +128,10 @@ export interface GraphArtifactModel {
   error: GraphPublicErrorModel | null;
 }
 
-/** A page of any Relay connection before field resolution. */
+/** A page of any Relay connection before field resolution; cursors are encoded only if asked for. */
 export interface ConnectionModel<T> {
-  items: Array<{ cursor: string; node: T }>;
+  items: T[];
+  cursorOf: (item: T, index: number) => string;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   totalCount: number;

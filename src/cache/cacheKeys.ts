@@ -17,6 +17,7 @@ export function sourceScope(source: SourceConfig): string {
 export const cacheKeys = {
   session: (scope: string, vendorId: string) => `rsgw:v1:session:${scope}:${vendorId.toLowerCase()}`,
   organizations: (scope: string) => `rsgw:v1:orgs:${scope}`,
+  organizationByName: (scope: string, name: string) => `rsgw:v1:org:${scope}:${name.toLowerCase()}`,
   events: (scope: string, vendorId: string) => `rsgw:v1:events:${scope}:${vendorId.toLowerCase()}`,
   artifacts: (scope: string, vendorId: string) => `rsgw:v1:artifacts:${scope}:${vendorId.toLowerCase()}`,
   statistics: (scope: string, vendorId: string) => `rsgw:v1:statistics:${scope}:${vendorId.toLowerCase()}`,

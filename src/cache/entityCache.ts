@@ -17,6 +17,9 @@ export interface CacheTtls {
  * running one. Counts hits and misses per kind.
  */
 export class EntityCache {
+  /** Keys being loaded right now, by any request: a second request waits for the first load. */
+  private readonly loading = new Map<string, Promise<unknown>>();
+
   constructor(
     readonly store: CacheStore,
     readonly ttls: CacheTtls,
@@ -51,21 +54,49 @@ export class EntityCache {
   async readThrough<K, V>(kind: CachedKind, items: readonly K[], keyOf: (item: K) => string, load: (missing: K[]) => Promise<Array<V | Error>>, ttlOf: (value: V, item: K) => number): Promise<Array<V | Error>> {
     const keys = items.map(keyOf);
     const cached = await this.getMany<V>(kind, keys);
-    const missing: number[] = [];
-    cached.forEach((value, i) => value === undefined && missing.push(i));
-    if (missing.length === 0) return cached as V[];
-    const loaded = await load(missing.map((i) => items[i]));
     const result: Array<V | Error> = [...(cached as Array<V | Error>)];
-    await Promise.all(
-      missing.map(async (index, j) => {
-        const value = loaded[j];
-        result[index] = value;
-        if (!(value instanceof Error) && value !== null && value !== undefined) {
-          const ttl = ttlOf(value, items[index]);
-          if (ttl > 0) await this.set(keys[index], value, ttl);
-        }
-      }),
-    );
+    const missing: number[] = [];
+    const waiting: Array<Promise<void>> = [];
+    cached.forEach((value, i) => {
+      if (value !== undefined) return;
+      const inFlight = this.loading.get(keys[i]) as Promise<V> | undefined;
+      if (inFlight) {
+        this.metrics.cacheRequests.inc({ cache: 'inflight', result: 'hit' });
+        waiting.push(inFlight.then((v) => void (result[i] = v), (err: Error) => void (result[i] = err)));
+      } else {
+        missing.push(i);
+      }
+    });
+    if (missing.length > 0) {
+      const batch = load(missing.map((i) => items[i]));
+      missing.forEach((index, j) => {
+        const one = batch.then((loaded) => {
+          const value = loaded[j];
+          if (value instanceof Error) throw value;
+          return value;
+        });
+        one.catch(() => undefined);
+        this.loading.set(keys[index], one);
+      });
+      try {
+        const loaded = await batch;
+        await Promise.all(
+          missing.map(async (index, j) => {
+            const value = loaded[j];
+            result[index] = value;
+            if (!(value instanceof Error) && value !== null && value !== undefined) {
+              const ttl = ttlOf(value, items[index]);
+              if (ttl > 0) await this.set(keys[index], value, ttl);
+            }
+          }),
+        );
+      } catch (err) {
+        for (const index of missing) result[index] = err instanceof Error ? err : new Error(String(err));
+      } finally {
+        for (const index of missing) this.loading.delete(keys[index]);
+      }
+    }
+    await Promise.all(waiting);
     return result;
   }
 }

@@ -17,7 +17,8 @@ export function offsetConnection<T>(list: readonly T[], first: number | null | u
   const start = after ? decodeOffsetCursor(after, 'after') + 1 : 0;
   const slice = list.slice(start, start + size);
   return {
-    items: slice.map((node, i) => ({ cursor: encodeOffsetCursor(start + i), node })),
+    items: slice,
+    cursorOf: (_node, i) => encodeOffsetCursor(start + i),
     hasNextPage: start + size < list.length,
     hasPreviousPage: start > 0,
     totalCount: list.length,
@@ -26,13 +27,13 @@ export function offsetConnection<T>(list: readonly T[], first: number | null | u
 
 /** Field resolvers shared by every connection type. */
 export const connectionFields = {
-  edges: <T>(c: ConnectionModel<T>) => c.items,
-  nodes: <T>(c: ConnectionModel<T>) => c.items.map((item) => item.node),
+  edges: <T>(c: ConnectionModel<T>) => c.items.map((node, i) => ({ cursor: c.cursorOf(node, i), node })),
+  nodes: <T>(c: ConnectionModel<T>) => c.items,
   pageInfo: <T>(c: ConnectionModel<T>) => ({
     hasNextPage: c.hasNextPage,
     hasPreviousPage: c.hasPreviousPage,
-    startCursor: c.items[0]?.cursor ?? null,
-    endCursor: c.items[c.items.length - 1]?.cursor ?? null,
+    startCursor: c.items.length > 0 ? c.cursorOf(c.items[0], 0) : null,
+    endCursor: c.items.length > 0 ? c.cursorOf(c.items[c.items.length - 1], c.items.length - 1) : null,
   }),
   totalCount: <T>(c: ConnectionModel<T>) => c.totalCount,
 };

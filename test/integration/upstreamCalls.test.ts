@@ -24,14 +24,17 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
     expect(h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(0);
   });
 
-  it('falls back to the session link for an organisation the server no longer lists, once per organisation', async () => {
+  it('falls back to the session link for an organisation the server no longer lists, at most once per organisation across requests', async () => {
     const legacy = [...h.veeam.sessions.values()].filter((s) => s.organizationName.startsWith('litware-legacy'));
     expect(legacy.length).toBeGreaterThan(1);
     const ids = legacy.map((s) => encodeGlobalId('vbo-eu', s.id));
     const answer = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { organization { id name } } } }`, { ids });
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.nodes.every((n: { organization: { name: string } }) => n.organization.name === legacy[0].organizationName)).toBe(true);
-    expect(h.veeam.server.counters.count(VEEAM_ROUTES.sessionOrganization)).toBe(1);
+    const again = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { organization { id name } } } }`, { ids });
+    expect(again.body.errors).toBeUndefined();
+    // The earlier listing may already have looked it up; either way, never more than once.
+    expect(h.veeam.server.counters.count(VEEAM_ROUTES.sessionOrganization)).toBeLessThanOrEqual(1);
   });
 
   it('reads 40 Graph ids through at most 2 $batch calls and nothing else', async () => {

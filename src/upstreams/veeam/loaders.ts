@@ -60,8 +60,18 @@ export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache
     organization: new DataLoader(
       async (keys) => {
         const byName = await organizationsByName();
-        // Sessions of an organisation the server no longer lists fall back to the session's own link.
-        return mapWithConcurrency(keys, limit, async (key) => byName.get(key.name.toLowerCase()) ?? connector.getSessionOrganization(key.sessionVendorId));
+        const listed = keys.map((key) => byName.get(key.name.toLowerCase()));
+        const unlisted = keys.filter((_, i) => !listed[i]);
+        // Sessions of an organisation the server no longer lists fall back to the session's own link (cached by name too).
+        const fallback = await cache.readThrough<OrganizationKey, VeeamOrganizationModel | null>(
+          'organizations',
+          unlisted,
+          (key) => cacheKeys.organizationByName(scope, key.name),
+          (missing) => mapWithConcurrency(missing, limit, (key) => connector.getSessionOrganization(key.sessionVendorId)),
+          () => cache.ttls.organizationsMs,
+        );
+        let next = 0;
+        return listed.map((org) => org ?? fallback[next++]);
       },
       { cacheKeyFn: (key) => key.name.toLowerCase(), name: name('organization') },
     ),

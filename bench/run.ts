@@ -1,0 +1,233 @@
+/**
+ * npm run bench: the simulators (plain HTTP, 10 ms added latency) and the gateway each run in
+ * their own process; closed-loop load at 20 concurrent requests per scenario. Prints a table:
+ * requests/s, p50/p95/p99, upstream calls per GraphQL request next to the minimum the freshness
+ * policy allows, gateway CPU and RSS; then the upstream ceiling, the naive baseline, and the
+ * gateway's memory with 50,000 sessions loaded. Loopback only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { freePort, startGatewayProcess, track, type GatewayProcess, type UpstreamEndpoints } from './gatewayProcess';
+import { runLoad, type LoadResult } from './load';
+
+const ROOT = path.resolve(__dirname, '..');
+const LIST_TTL_SECONDS = 5;
+const LIVE_TTL_SECONDS = 5;
+
+interface SimProcess {
+  endpoints: UpstreamEndpoints;
+  graphUrl: string;
+  veeamUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `npm run simulators`' code as its own process and reads where it listens. */
+async function startSimulatorProcess(graphSessions: number, veeamSessions: number, latencyMs: number): Promise<SimProcess> {
+  const [graphPort, veeamPort] = [await freePort(), await freePort()];
+  const child: ChildProcess = track(spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', path.join(ROOT, 'src/simulators/cli.ts'), '--plain-http', '--latency', String(latencyMs), '--graph-port', String(graphPort), '--veeam-port', String(veeamPort), '--graph-sessions', String(graphSessions), '--veeam-sessions', String(veeamSessions)],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  ));
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  for (let i = 0; i < 600 && !out.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 50));
+  const graphUrl = `http://localhost:${graphPort}`;
+  const veeamUrl = `http://localhost:${veeamPort}`;
+  const info = (await (await request(`${graphUrl}/_sim/info`)).body.json()) as { tenantId: string; clientId: string; tokenUrl: string; apiBaseUrl: string };
+  const veeamInfo = (await (await request(`${veeamUrl}/_sim/info`)).body.json()) as { username: string };
+  const value = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] as string;
+  return {
+    graphUrl,
+    veeamUrl,
+    endpoints: {
+      graph: { apiBaseUrl: info.apiBaseUrl, tokenUrl: info.tokenUrl, tenantId: info.tenantId, clientId: info.clientId, clientSecret: value('clientSecret') },
+      veeam: { url: veeamUrl, username: veeamInfo.username, password: value('password') },
+    },
+    stop: async () => {
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function upstreamCalls(sims: SimProcess): Promise<number> {
+  let total = 0;
+  for (const url of [sims.graphUrl, sims.veeamUrl]) total += ((await (await request(`${url}/_sim/counters`)).body.json()) as { total: number }).total;
+  return total;
+}
+
+async function resetCounters(sims: SimProcess): Promise<void> {
+  for (const url of [sims.graphUrl, sims.veeamUrl]) await (await request(`${url}/_sim/counters/reset`, { method: 'POST' })).body.text();
+}
+
+async function gatewayUpstreamSeconds(gateway: GatewayProcess): Promise<number> {
+  const text = await (await request(`${gateway.url}/metrics`)).body.text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('gateway_upstream_request_duration_seconds_sum'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+/** One GraphQL POST outside the load loop. */
+async function postGraphql<T>(origin: string, query: string): Promise<T> {
+  const res = await request(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await res.body.json()) as T;
+}
+
+const gql = (query: string, variables?: Record<string, unknown>) => ({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+
+interface Row {
+  name: string;
+  load: LoadResult;
+  callsPerRequest: number;
+  minimumPerRequest: number;
+  cpuPercent: number;
+  rssMb: number;
+  upstreamMsPerRequest: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '20' }, latency: { type: 'string', default: '10' } } });
+  const seconds = Number(values.seconds);
+  const concurrency = Number(values.concurrency);
+  const latency = Number(values.latency);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  log(`starting simulators (5,000 + 5,000 sessions, ${latency} ms latency) and the gateway...`);
+  const sims = await startSimulatorProcess(5000, 5000, latency);
+  const gateway = await startGatewayProcess(sims.endpoints, `cache: { listTtlSeconds: ${LIST_TTL_SECONDS}, sessionTtlSeconds: ${LIVE_TTL_SECONDS} }`);
+  const graphPages = Math.ceil(5000 / 100);
+  const veeamPages = Math.ceil(5000 / 1000);
+  const listWindow = (s: number) => Math.ceil(s / LIST_TTL_SECONDS) * (graphPages + veeamPages);
+
+  // Ids for scenario 3: 50 Graph and 50 Veeam sessions, with their statuses (running ones expire sooner).
+  const sample = await postGraphql<{ data: { g: { nodes: Array<{ id: string; isTerminal: boolean }> }; v: { nodes: Array<{ id: string; isTerminal: boolean }> } } }>(gateway.url, '{ g: restoreSessions(first: 50, filter: { vendors: [MICROSOFT_GRAPH] }) { nodes { id isTerminal } } v: restoreSessions(first: 50, filter: { vendors: [VEEAM] }) { nodes { id isTerminal } } }');
+  const mixed = [...sample.data.g.nodes, ...sample.data.v.nodes];
+  const liveGraph = sample.data.g.nodes.filter((n) => !n.isTerminal).length;
+  const liveVeeam = sample.data.v.nodes.filter((n) => !n.isTerminal).length;
+
+  const scenarios: Array<{ name: string; next: (w: number) => ReturnType<typeof gql>; minimum: (s: number) => number; onAnswer?: (w: number, status: number, body: string) => void }> = [];
+  scenarios.push({ name: '1. first 50, interface fields', next: () => gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'), minimum: listWindow });
+  scenarios.push({
+    name: '2. first 200 + organization + artifactCount',
+    next: () => gql('query S2 { restoreSessions(first: 200) { nodes { id status ... on VeeamRestoreSession { organization { name } } ... on GraphRestoreSession { artifactCount { total completed failed } } } } }'),
+    minimum: (s) => listWindow(s) + 1,
+  });
+  scenarios.push({
+    name: '3. nodes of 100 mixed ids',
+    next: () => gql('query S3($ids: [ID!]!) { nodes(ids: $ids) { id ... on RestoreSession { status createdAt } } }', { ids: mixed.map((n) => n.id) }),
+    // Terminal sessions are read once per run; live ones once per live-TTL window (Graph 20 per $batch).
+    minimum: (s) => {
+      const windows = Math.ceil(s / LIVE_TTL_SECONDS);
+      return Math.ceil((50 - liveGraph) / 20) + windows * Math.ceil(liveGraph / 20) + (50 - liveVeeam) + windows * liveVeeam;
+    },
+  });
+  const cursors = new Map<number, string | null>();
+  scenarios.push({
+    name: '4. deep paging to the end of 10,000 (pages of 500)',
+    next: (w) => gql('query S4($after: String) { restoreSessions(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id status } } }', { after: cursors.get(w) ?? null }),
+    onAnswer: (w, _status, body) => {
+      const info = (JSON.parse(body) as { data?: { restoreSessions?: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }).data?.restoreSessions?.pageInfo;
+      cursors.set(w, info?.hasNextPage ? info.endCursor : null);
+    },
+    minimum: listWindow,
+  });
+  scenarios.push({ name: '5. restoreSessionStats', next: () => gql('query S5 { restoreSessionStats { total byStatus { status count } byVendor { vendor count } byWorkload { workload count } bySource { source { id } count } } }'), minimum: listWindow });
+
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    log(`running ${scenario.name}...`);
+    await runLoad(gateway.url, { concurrency, seconds: 2, next: scenario.next, onAnswer: scenario.onAnswer }); // warm-up: tokens, snapshots, caches
+    await resetCounters(sims);
+    const before = await gateway.usage();
+    const upstreamBefore = await gatewayUpstreamSeconds(gateway);
+    const load = await runLoad(gateway.url, { concurrency, seconds, next: scenario.next, onAnswer: scenario.onAnswer });
+    const after = await gateway.usage();
+    const calls = await upstreamCalls(sims);
+    rows.push({
+      name: scenario.name,
+      load,
+      callsPerRequest: calls / load.requests,
+      minimumPerRequest: scenario.minimum(load.seconds) / load.requests,
+      cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / load.seconds) * 100,
+      rssMb: after.rssBytes / 1048576,
+      upstreamMsPerRequest: (((await gatewayUpstreamSeconds(gateway)) - upstreamBefore) * 1000) / load.requests,
+    });
+  }
+
+  log('running the ceiling: scenario 1 straight to the simulators...');
+  const graphToken = ((await (await request(sims.endpoints.graph.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sims.endpoints.graph.clientId, client_secret: sims.endpoints.graph.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString() })).body.json()) as { access_token: string }).access_token;
+  const veeamToken = ((await (await request(`${sims.veeamUrl}/v8/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username: sims.endpoints.veeam.username, password: sims.endpoints.veeam.password }).toString() })).body.json()) as { access_token: string }).access_token;
+  // One client fetching the first 50 of each upstream in parallel, as the gateway's answer needs at least.
+  const { Pool } = await import('undici');
+  const graphPool = new Pool(sims.graphUrl, { connections: concurrency });
+  const veeamPool = new Pool(sims.veeamUrl, { connections: concurrency });
+  const ceilingLatencies: number[] = [];
+  const ceilingDeadline = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < ceilingDeadline) {
+        const t = performance.now();
+        await Promise.all([
+          graphPool.request({ path: '/v1.0/solutions/backupRestore/restoreSessions?$top=50', method: 'GET', headers: { authorization: `Bearer ${graphToken}`, prefer: 'include-unknown-enum-members' } }).then((r) => r.body.text()),
+          veeamPool.request({ path: '/v8/RestoreSessions?limit=50&offset=0', method: 'GET', headers: { authorization: `Bearer ${veeamToken}` } }).then((r) => r.body.text()),
+        ]);
+        ceilingLatencies.push(performance.now() - t);
+      }
+    }),
+  );
+  await graphPool.close();
+  await veeamPool.close();
+  ceilingLatencies.sort((a, b) => a - b);
+  const ceiling = { rps: ceilingLatencies.length / seconds, p50: ceilingLatencies[Math.floor(ceilingLatencies.length / 2)] };
+  await gateway.stop();
+
+  log('running the baseline: scenario 1 through plain Apollo resolvers (no DataLoader, no snapshots)...');
+  const baseline = await startGatewayProcess(sims.endpoints, '', 'v8', 'bench/baseline/naiveGateway.ts');
+  const baselineQuery = () => ({ ...gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'), path: '/' });
+  await runLoad(baseline.url, { concurrency, seconds: 2, next: baselineQuery });
+  await resetCounters(sims);
+  const baselineLoad = await runLoad(baseline.url, { concurrency, seconds, next: baselineQuery });
+  const baselineCalls = (await upstreamCalls(sims)) / Math.max(1, baselineLoad.requests);
+  await baseline.stop();
+  await sims.stop();
+
+  log('loading 50,000 sessions (25,000 per upstream) into a fresh gateway...');
+  const bigSims = await startSimulatorProcess(25_000, 25_000, 0);
+  const big = await startGatewayProcess(bigSims.endpoints, 'cache: { listTtlSeconds: 600 }');
+  const stats = await postGraphql<{ data: { restoreSessionStats: { total: number } } }>(big.url, '{ restoreSessionStats { total } }');
+  await runLoad(big.url, { concurrency: 4, seconds: 3, next: () => gql('{ restoreSessions(first: 100) { nodes { id status } } }') });
+  const bigUsage = await big.usage();
+  await big.stop();
+  await bigSims.stop();
+
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+  const s1 = rows[0];
+  const lines = [
+    `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${concurrency} concurrent requests, ${seconds} s per scenario, upstream latency ${latency} ms; list TTL ${LIST_TTL_SECONDS} s.`,
+    '',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | upstream calls / request | minimum | gateway CPU | gateway RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.minimumPerRequest, 3)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`),
+    '',
+    `Ceiling (scenario 1's data straight from both simulators, in parallel): ${f(ceiling.rps, 0)} req/s, p50 ${f(ceiling.p50, 2)} ms.`,
+    `Gateway overhead, scenario 1: p50 ${f(s1.load.p50, 2)} ms minus ${f(s1.upstreamMsPerRequest, 2)} ms of upstream time per request = ${f(s1.load.p50 - s1.upstreamMsPerRequest, 2)} ms.`,
+    `Baseline (plain Apollo resolvers, no DataLoader or snapshots), scenario 1: ${f(baselineLoad.rps, 1)} req/s, p50 ${f(baselineLoad.p50, 0)} ms, ${f(baselineCalls, 1)} upstream calls/request; the gateway does ${f(s1.load.rps / baselineLoad.rps, 0)}x its throughput.`,
+    `Memory with ${stats.data.restoreSessionStats.total.toLocaleString('en')} sessions loaded: gateway RSS ${f(bigUsage.rssBytes / 1048576, 0)} MB.`,
+    `Errors during measured runs: ${rows.reduce((n, r) => n + r.load.errors, 0)}.`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
