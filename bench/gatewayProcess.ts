@@ -44,7 +44,10 @@ export interface GatewayProcess {
  * Runs the gateway as its own process (the compiled `dist/main.js`: `npm run bench` builds first), configured against the given
  * simulators, so that its CPU and memory are measured apart from the load and the upstreams.
  */
-export async function startGatewayProcess(sims: UpstreamEndpoints, extraYaml = '', veeamVersion = 'v8', entry = 'dist/main.js'): Promise<GatewayProcess> {
+/** The V8 flags production runs with (package.json start script, Dockerfile). */
+export const PRODUCTION_NODE_OPTIONS = '--max-semi-space-size=2';
+
+export async function startGatewayProcess(sims: UpstreamEndpoints, extraYaml = '', veeamVersion = 'v8', entry = 'dist/main.js', nodeOptions: string | undefined = PRODUCTION_NODE_OPTIONS): Promise<GatewayProcess> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
   const configFile = path.join(dir, 'gateway.yaml');
@@ -70,7 +73,7 @@ sources:
   );
   // Compiled JavaScript runs as in production; TypeScript entries (the baseline) go through tsx.
   const loader = entry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
-  const child = track(spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const child = track(spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, stdio: ['ignore', 'pipe', 'inherit'] }));
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   for (let i = 0; i < 400 && !stdout.includes('Gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 50));

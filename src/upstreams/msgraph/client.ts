@@ -51,8 +51,9 @@ export class GraphConnector implements SourceConnector {
   }
 
   async listSessions(): Promise<GraphRestoreSessionModel[]> {
-    const items = await this.readAllPages<GraphRestoreSessionDto>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions');
-    return mapUpstreamItems(items, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH');
+    return this.readAllPages<GraphRestoreSessionDto, GraphRestoreSessionModel>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions', (page) =>
+      mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH'),
+    );
   }
 
   /**
@@ -101,8 +102,7 @@ export class GraphConnector implements SourceConnector {
   async listArtifacts(vendorId: string, collection: GraphCollectionKind): Promise<GraphArtifactModel[]> {
     const names = COLLECTIONS[collection];
     const url = `${this.baseUrl}/solutions/backupRestore/${names.sessions}/${encodeURIComponent(vendorId)}/${names.artifacts}`;
-    const items = await this.readAllPages<GraphArtifactDto>(url, `GET /${names.sessions}/{id}/${names.artifacts}`);
-    return mapUpstreamItems(items, toGraphArtifact, this.config.id, 'MICROSOFT_GRAPH');
+    return this.readAllPages<GraphArtifactDto, GraphArtifactModel>(url, `GET /${names.sessions}/{id}/${names.artifacts}`, (page) => mapUpstreamItems(page, toGraphArtifact, this.config.id, 'MICROSOFT_GRAPH'));
   }
 
   /** POST to the typed collection: a new draft (201). Not retried: a write is never sent twice. */
@@ -184,10 +184,11 @@ export class GraphConnector implements SourceConnector {
 
   /**
    * Follows `@odata.nextLink` as given (absolute, or relative to the version root) and never to
-   * another host than the configured one.
+   * another host than the configured one. Each page is mapped as it arrives, so raw pages never
+   * pile up in memory while a large list loads.
    */
-  private async readAllPages<T>(firstUrl: string, route: string): Promise<T[]> {
-    const items: T[] = [];
+  private async readAllPages<T, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[]): Promise<R[]> {
+    const items: R[] = [];
     const origin = new URL(this.baseUrl).origin;
     const seen = new Set<string>();
     let url: string | undefined = firstUrl;
@@ -197,7 +198,7 @@ export class GraphConnector implements SourceConnector {
       const answer = await this.http.call({ method: 'GET', url, route, headers: { prefer: PREFER }, idempotent: true, auth: this.tokens });
       const body = answer.json as GraphCollectionPage<T> | undefined;
       if (!body || !Array.isArray(body.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
-      items.push(...body.value);
+      for (const item of mapPage(body.value)) items.push(item);
       const next = body['@odata.nextLink'];
       if (typeof next !== 'string' || !next) break;
       if (/^https?:\/\//i.test(next)) {

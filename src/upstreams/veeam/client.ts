@@ -56,8 +56,10 @@ export class VeeamConnector implements SourceConnector {
     if (range.fromMs !== undefined) query.set('startTimeFrom', new Date(range.fromMs - 1).toISOString());
     if (range.toMs !== undefined) query.set('startTimeTo', new Date(range.toMs + 1).toISOString());
     for (let attempt = 0; ; attempt++) {
-      const { items, moved } = await this.scan<VeeamRestoreSessionDto>(`${this.api()}/RestoreSessions?${query.toString()}`, 'GET /RestoreSessions');
-      if (!moved || attempt >= 1) return mapUpstreamItems(items, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM');
+      const { items, moved } = await this.scan<VeeamRestoreSessionDto, VeeamRestoreSessionModel>(`${this.api()}/RestoreSessions?${query.toString()}`, 'GET /RestoreSessions', (page) =>
+        mapUpstreamItems(page, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM'),
+      );
+      if (!moved || attempt >= 1) return items;
     }
   }
 
@@ -72,7 +74,7 @@ export class VeeamConnector implements SourceConnector {
   async listOrganizations(): Promise<VeeamOrganizationModel[]> {
     let dtos: VeeamOrganizationDto[];
     if (this.apiVersion === 'v8') {
-      dtos = (await this.scan<VeeamOrganizationDto>(`${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`, 'GET /Organizations')).items;
+      dtos = (await this.scan<VeeamOrganizationDto, VeeamOrganizationDto>(`${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`, 'GET /Organizations', (page) => page)).items;
     } else {
       const answer = await this.get('/Organizations?extendedView=false', 'GET /Organizations');
       if (!Array.isArray(answer.json)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent an unexpected organisation list.`, { sourceId: this.config.id, vendor: 'VEEAM' });
@@ -90,8 +92,9 @@ export class VeeamConnector implements SourceConnector {
 
   /** The session's events in Veeam's `order`. */
   async listEvents(vendorId: string): Promise<VeeamEventModel[]> {
-    const { items } = await this.scan<VeeamEventDto>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events');
-    const events = mapUpstreamItems(items, toVeeamEvent, this.config.id, 'VEEAM');
+    const { items: events } = await this.scan<VeeamEventDto, VeeamEventModel>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events', (page) =>
+      mapUpstreamItems(page, toVeeamEvent, this.config.id, 'VEEAM'),
+    );
     return events.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
 
@@ -157,9 +160,12 @@ export class VeeamConnector implements SourceConnector {
     return json as T;
   }
 
-  /** Reads a Veeam page object and its `_links.next` chain; relative links join the configured base. */
-  private async scan<T extends { id?: unknown }>(firstUrl: string, route: string): Promise<{ items: T[]; moved: boolean }> {
-    const byId = new Map<string, T>();
+  /**
+   * Reads a Veeam page object and its `_links.next` chain (relative links join the configured
+   * base), mapping each page as it arrives and de-duplicating by id.
+   */
+  private async scan<T extends { id?: unknown }, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[]): Promise<{ items: R[]; moved: boolean }> {
+    const byId = new Map<string, R>();
     let moved = false;
     let firstTotal: number | null | undefined;
     let url: string | undefined = firstUrl;
@@ -169,11 +175,12 @@ export class VeeamConnector implements SourceConnector {
       if (!body || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
       if (page === 0) firstTotal = body.totalCount;
       else if (typeof body.totalCount === 'number' && body.totalCount !== firstTotal) moved = true;
-      for (const item of body.results) {
+      const mapped = mapPage(body.results);
+      body.results.forEach((item, i) => {
         const key = String(item.id ?? `#${byId.size}`).toLowerCase();
         if (byId.has(key)) moved = true;
-        byId.set(key, item);
-      }
+        byId.set(key, mapped[i]);
+      });
       const next = body._links?.next?.href;
       if (!next || body.results.length < body.limit) break;
       // v6+ links are relative (`/v6/...`); absolute ones (<= v5) are rebuilt on the configured host (gotcha G11).
