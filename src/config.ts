@@ -174,6 +174,17 @@ const configSchema = z
       })
       .strict()
       .default({ listTtlSeconds: 5, sessionTtlSeconds: 5, terminalSessionTtlSeconds: 300, organizationTtlSeconds: 300, maxEntries: 50_000, maxBytes: 128 * 1_048_576 }),
+    subscriptions: z
+      .object({
+        /** Poll interval per source while it has sessions that can still change. */
+        activeIntervalSeconds: z.number().min(0.1).max(600).default(2),
+        /** Poll interval while all of a source's sessions are terminal. */
+        idleIntervalSeconds: z.number().min(0.1).max(3600).default(15),
+        /** Subscriptions one graphql-ws connection may hold at once. */
+        maxPerConnection: z.number().int().min(1).max(1000).default(20),
+      })
+      .strict()
+      .default({ activeIntervalSeconds: 2, idleIntervalSeconds: 15, maxPerConnection: 20 }),
     sources: z.array(z.discriminatedUnion('vendor', [graphSourceSchema, veeamSourceSchema])).min(1, 'needs at least one source'),
   })
   .strict()

@@ -5,6 +5,7 @@ import type { SourceModel } from './model';
 import { ErrorCode, GatewayError } from './errors';
 import type { RestoreSessionDirectory } from './listing/directory';
 import type { EntityCache } from './cache/entityCache';
+import type { ChangeFeed } from './live/changeFeed';
 import type { SourceConnector } from './sources/connector';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { createGraphLoaders, type GraphLoaders } from './upstreams/msgraph/loaders';
@@ -16,6 +17,8 @@ export interface GatewayServices {
   connectors: ReadonlyMap<string, SourceConnector>;
   directory: RestoreSessionDirectory;
   cache: EntityCache;
+  /** Live change detection for subscriptions. */
+  feed: ChangeFeed;
   /** After a write through the gateway: the source's list and every cached entry of the session go. */
   invalidateSession(sourceId: string, vendorId: string): Promise<void>;
   sourceIds: ReadonlySet<string>;

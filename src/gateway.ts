@@ -1,4 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { makeExecutableSchema, type IExecutableSchemaDefinition } from '@graphql-tools/schema';
+import type { WebSocketServer } from 'ws';
+import { ChangeFeed } from './live/changeFeed';
+import { createSubscriptionServer } from './live/subscriptionServer';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -37,6 +42,8 @@ export interface Gateway {
   config: GatewayConfig;
   /** From now on /readyz answers 503, so load balancers stop sending new requests. */
   beginShutdown(): void;
+  /** Serves graphql-ws subscriptions on the same /graphql path of this HTTP server. */
+  attachSubscriptions(server: http.Server): void;
   close(): Promise<void>;
 }
 
@@ -77,11 +84,14 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const metrics = new GatewayMetrics();
   const connectors = buildConnectors(config, { metrics, logger, redactor });
   const cache = createCache(config.cache, metrics, logger);
-  const directory = new RestoreSessionDirectory(connectors, new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics, cache.sharedSnapshots));
+  const snapshots = new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics, cache.sharedSnapshots);
+  const directory = new RestoreSessionDirectory(connectors, snapshots);
+  const feed = new ChangeFeed(connectors, snapshots, { activeIntervalMs: config.subscriptions.activeIntervalSeconds * 1000, idleIntervalMs: config.subscriptions.idleIntervalSeconds * 1000, onPoll: (source) => metrics.subscriptionPolls.inc({ source }) }, logger, cache.changeBus);
   const services: GatewayServices = {
     connectors,
     directory,
     cache: cache.entities,
+    feed,
     sourceIds: new Set(connectors.keys()),
     metrics,
     logger,
@@ -93,9 +103,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   };
 
   const limits = { ...DEFAULT_QUERY_LIMITS, ...config.server.limits };
+  // One executable schema for HTTP (Apollo) and WebSocket subscriptions (graphql-ws).
+  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as IExecutableSchemaDefinition<GatewayContext>['resolvers'] });
   const apollo = new ApolloServer<GatewayContext>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
     // Over the token limit the parser stops early: GRAPHQL_PARSE_FAILED (contract §4).
@@ -191,16 +202,26 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     next(err);
   });
 
+  const subscriptionServers: Array<{ dispose(): Promise<void> | void; wss: WebSocketServer }> = [];
+
   return {
     app,
     services,
     logger,
     config,
+    attachSubscriptions: (server: http.Server) => {
+      subscriptionServers.push(createSubscriptionServer(server, { schema, services, authenticator, limits, maxPerConnection: config.subscriptions.maxPerConnection, logger, connectors, cache: cache.entities }));
+    },
     beginShutdown: () => {
       state = 'stopping';
     },
     close: async () => {
       state = 'stopping';
+      feed.close();
+      for (const sub of subscriptionServers) {
+        await sub.dispose();
+        sub.wss.close();
+      }
       await apollo.stop();
       await Promise.all([...connectors.values()].map((c) => c.close()));
       await cache.close();

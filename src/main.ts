@@ -51,6 +51,7 @@ async function main(): Promise<void> {
 
   const gateway = await createGateway(config);
   const server = http.createServer(gateway.app);
+  gateway.attachSubscriptions(server);
   // Longer than typical load-balancer idle timeouts, so the balancer closes first.
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -46,6 +46,12 @@ export class GatewayMetrics {
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });
+  readonly subscriptionPolls = new Counter({
+    name: 'gateway_subscription_polls_total',
+    help: 'Change polls this instance made for subscribers, by source.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
   readonly snapshotLoads = new Counter({
     name: 'gateway_list_snapshot_loads_total',
     help: 'Full session-list loads from an upstream, by source and outcome.',

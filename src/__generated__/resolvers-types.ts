@@ -294,6 +294,19 @@ export type RestoreSession = {
   workload?: Maybe<Workload>;
 };
 
+/** A session appeared, changed status or progress, or disappeared upstream. */
+export type RestoreSessionChange = {
+  __typename?: 'RestoreSessionChange';
+  kind: RestoreSessionChangeKind;
+  /** For REMOVED, the session as it was last seen. */
+  session: RestoreSession;
+};
+
+export type RestoreSessionChangeKind =
+  | 'CREATED'
+  | 'REMOVED'
+  | 'UPDATED';
+
 export type RestoreSessionConnection = {
   __typename?: 'RestoreSessionConnection';
   edges: Array<RestoreSessionEdge>;
@@ -387,6 +400,27 @@ export type StatusCount = {
   __typename?: 'StatusCount';
   count: Scalars['Int']['output'];
   status: RestoreSessionStatus;
+};
+
+/** Live updates over graphql-ws on /graphql (the reader role is enough). */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Changes to sessions matching the filter, as the gateway's shared poller sees them. */
+  restoreSessionChanged: RestoreSessionChange;
+  /** One session's status and progress, now and at every change; completes once it is terminal. */
+  restoreSessionProgress: RestoreSession;
+};
+
+
+/** Live updates over graphql-ws on /graphql (the reader role is enough). */
+export type SubscriptionRestoreSessionChangedArgs = {
+  filter?: InputMaybe<RestoreSessionFilter>;
+};
+
+
+/** Live updates over graphql-ws on /graphql (the reader role is enough). */
+export type SubscriptionRestoreSessionProgressArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** A Microsoft 365 organisation as the Veeam server knows it. */
@@ -608,6 +642,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RestoreProgress: ResolverTypeWrapper<ProgressModel>;
   RestoreSession: ResolverTypeWrapper<RestoreSessionModel>;
+  RestoreSessionChange: ResolverTypeWrapper<Omit<RestoreSessionChange, 'session'> & { session: ResolversTypes['RestoreSession'] }>;
+  RestoreSessionChangeKind: RestoreSessionChangeKind;
   RestoreSessionConnection: ResolverTypeWrapper<ConnectionModel<RestoreSessionModel>>;
   RestoreSessionEdge: ResolverTypeWrapper<Omit<RestoreSessionEdge, 'node'> & { node: ResolversTypes['RestoreSession'] }>;
   RestoreSessionFilter: RestoreSessionFilter;
@@ -620,6 +656,7 @@ export type ResolversTypes = {
   StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VeeamOrganization: ResolverTypeWrapper<VeeamOrganizationModel>;
   VeeamRestoreSession: ResolverTypeWrapper<VeeamRestoreSessionModel>;
   VeeamRestoreSessionEvent: ResolverTypeWrapper<VeeamEventModel>;
@@ -659,6 +696,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RestoreProgress: ProgressModel;
   RestoreSession: RestoreSessionModel;
+  RestoreSessionChange: Omit<RestoreSessionChange, 'session'> & { session: ResolversParentTypes['RestoreSession'] };
   RestoreSessionConnection: ConnectionModel<RestoreSessionModel>;
   RestoreSessionEdge: Omit<RestoreSessionEdge, 'node'> & { node: ResolversParentTypes['RestoreSession'] };
   RestoreSessionFilter: RestoreSessionFilter;
@@ -669,6 +707,7 @@ export type ResolversParentTypes = {
   StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: StatusCount;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   VeeamOrganization: VeeamOrganizationModel;
   VeeamRestoreSession: VeeamRestoreSessionModel;
   VeeamRestoreSessionEvent: VeeamEventModel;
@@ -803,6 +842,11 @@ export type RestoreSessionResolvers<ContextType = GatewayContext, ParentType ext
   __resolveType: TypeResolveFn<'GraphRestoreSession' | 'VeeamRestoreSession', ParentType, ContextType>;
 };
 
+export type RestoreSessionChangeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreSessionChange'] = ResolversParentTypes['RestoreSessionChange']> = {
+  kind?: Resolver<ResolversTypes['RestoreSessionChangeKind'], ParentType, ContextType>;
+  session?: Resolver<ResolversTypes['RestoreSession'], ParentType, ContextType>;
+};
+
 export type RestoreSessionConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['RestoreSessionConnection'] = ResolversParentTypes['RestoreSessionConnection']> = {
   edges?: Resolver<Array<ResolversTypes['RestoreSessionEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['RestoreSession']>, ParentType, ContextType>;
@@ -843,6 +887,11 @@ export type SourceCountResolvers<ContextType = GatewayContext, ParentType extend
 export type StatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatusCount'] = ResolversParentTypes['StatusCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RestoreSessionStatus'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  restoreSessionChanged?: SubscriptionResolver<ResolversTypes['RestoreSessionChange'], "restoreSessionChanged", ParentType, ContextType, Partial<SubscriptionRestoreSessionChangedArgs>>;
+  restoreSessionProgress?: SubscriptionResolver<ResolversTypes['RestoreSession'], "restoreSessionProgress", ParentType, ContextType, RequireFields<SubscriptionRestoreSessionProgressArgs, 'id'>>;
 };
 
 export type VeeamOrganizationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['VeeamOrganization'] = ResolversParentTypes['VeeamOrganization']> = {
@@ -930,6 +979,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Query?: QueryResolvers<ContextType>;
   RestoreProgress?: RestoreProgressResolvers<ContextType>;
   RestoreSession?: RestoreSessionResolvers<ContextType>;
+  RestoreSessionChange?: RestoreSessionChangeResolvers<ContextType>;
   RestoreSessionConnection?: RestoreSessionConnectionResolvers<ContextType>;
   RestoreSessionEdge?: RestoreSessionEdgeResolvers<ContextType>;
   RestoreSessionPayload?: RestoreSessionPayloadResolvers<ContextType>;
@@ -937,6 +987,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Source?: SourceResolvers<ContextType>;
   SourceCount?: SourceCountResolvers<ContextType>;
   StatusCount?: StatusCountResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   VeeamOrganization?: VeeamOrganizationResolvers<ContextType>;
   VeeamRestoreSession?: VeeamRestoreSessionResolvers<ContextType>;
   VeeamRestoreSessionEvent?: VeeamRestoreSessionEventResolvers<ContextType>;

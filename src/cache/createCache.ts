@@ -7,10 +7,14 @@ import { EntityCache } from './entityCache';
 import { MemoryCacheStore } from './memoryCacheStore';
 import { RedisCacheStore } from './redisCacheStore';
 import { RedisSnapshots } from './redisSnapshots';
+import type { ChangeBus } from '../live/changeFeed';
+import { RedisChangeBus } from '../live/redisChangeBus';
 
 export interface GatewayCache {
   entities: EntityCache;
   sharedSnapshots?: SharedSnapshots;
+  /** With Redis: change fan-out and the polling lease for subscriptions. */
+  changeBus?: ChangeBus;
   close(): Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   return {
     entities: new EntityCache(store, ttls, metrics),
     sharedSnapshots: new RedisSnapshots(client, subscriber, onError),
+    changeBus: new RedisChangeBus(client, subscriber, onError),
     close: async () => {
       client.disconnect();
       subscriber.disconnect();

@@ -42,6 +42,7 @@ export function graphiqlHtml(assetBase: string): string {
     <script src="${assetBase}/react.production.min.js"></script>
     <script src="${assetBase}/react-dom.production.min.js"></script>
     <script src="${assetBase}/graphiql.min.js"></script>
+    <script src="${assetBase}/graphql-ws.min.js"></script>
     <script src="${assetBase}/init.js"></script>
   </body>
 </html>
@@ -51,7 +52,9 @@ export function graphiqlHtml(assetBase: string): string {
 /** Starts GraphiQL against this gateway's /graphql, with the example query and the headers editor. */
 export function graphiqlInitScript(endpoint: string): string {
   return `(function () {
-  var fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+  // Subscriptions go over graphql-ws on the same path.
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + ${JSON.stringify(endpoint)};
+  var fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)}, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true }) });
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,

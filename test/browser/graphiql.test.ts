@@ -78,4 +78,28 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
       await secured.close();
     }
   }, 60_000);
+
+  it('runs a subscription from GraphiQL over graphql-ws', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${h.url}/graphql`);
+      await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+      const stopped = [...h.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
+      const id = Buffer.from(`rs1:vbo-eu:${stopped.id}`).toString('base64url');
+      await page.locator('.graphiql-query-editor .CodeMirror').first().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.type(`subscription Watch { restoreSessionProgress(id: "${id}") { __typename status`);
+      await page.keyboard.press('Escape');
+      // Let GraphiQL re-parse the document, so it runs this operation and not the previous one.
+      await page.waitForTimeout(800);
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, { timeout: 20_000 });
+      const result = (await page.textContent('.result-window')) ?? '';
+      expect(result).toContain('"__typename": "VeeamRestoreSession"');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -140,7 +140,7 @@ describe('query arguments, filters and the HTTP surface', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<div id="graphiql">');
     const srcs = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(srcs.length).toBe(5);
+    expect(srcs.length).toBe(6);
     for (const src of srcs) {
       expect(src.startsWith('/')).toBe(true);
       const asset = await h.http(src);

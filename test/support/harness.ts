@@ -72,6 +72,7 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
   });
   const gateway = await createGateway(config, { logDestination: destination });
   const server = http.createServer(gateway.app);
+  gateway.attachSubscriptions(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -100,9 +101,10 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
       veeam.server.counters.reset();
     },
     async close() {
+      // The gateway first: it ends WebSocket subscriptions, which the HTTP server would wait for.
+      await gateway.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await gateway.close();
     },
   };
 }
