@@ -5,7 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type checking runs once in `npm run typecheck`; here ts-jest only transpiles, which keeps runs fast.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
   },
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/failOnConsole.ts'],

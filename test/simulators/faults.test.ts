@@ -129,3 +129,18 @@ describe('simulator fault injection and counters', () => {
     expect(clock.status).toBe(200);
   });
 });
+
+describe('simulator token control', () => {
+  it('expires every issued token over the control endpoint', async () => {
+    const graph = await startGraphSimulator({ sessionCount: 1 });
+    try {
+      const token = (await call(graph.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: graph.clientId, client_secret: graph.clientSecret, scope: 'https://graph.microsoft.com/.default' }) })).json.access_token;
+      const list = () => call(`${graph.apiBaseUrl}/solutions/backupRestore/restoreSessions`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await list()).status).toBe(200);
+      expect((await call(`${graph.url}/_sim/tokens/expire`, { method: 'POST' })).status).toBe(204);
+      expect((await list()).status).toBe(401);
+    } finally {
+      await graph.close();
+    }
+  });
+});

@@ -63,6 +63,8 @@ export interface SimServerOptions {
   tls?: GeneratedTls;
   /** Seed for the 5xx fault dice, so fault runs are repeatable. */
   faultSeed?: number;
+  /** Invalidates every issued token (served as POST /_sim/tokens/expire). */
+  expireTokens?: () => void;
   /** Extra control routes under `/_sim/` (vendor-specific state changes). */
   controlRoutes?: RouteDefinition[];
   /** Largest request body accepted, in bytes. */
@@ -379,6 +381,15 @@ export class SimServer {
         },
       },
       { method: 'GET', pattern: '/_sim/faults', handler: () => ({ status: 200, body: this.faults.current }) },
+      {
+        method: 'POST',
+        pattern: '/_sim/tokens/expire',
+        handler: () => {
+          if (!this.options.expireTokens) return { status: 404, body: { message: 'this simulator issues no tokens' } };
+          this.options.expireTokens();
+          return { status: 204 };
+        },
+      },
       {
         method: 'PUT',
         pattern: '/_sim/faults',

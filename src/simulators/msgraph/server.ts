@@ -320,15 +320,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     tls,
     faultSeed: seed,
     defaultHeaders: (req) => ({ 'request-id': req.requestId, 'client-request-id': req.headers['client-request-id'] ?? req.requestId, 'x-ms-ags-diagnostic': '{"ServerInfo":{"DataCenter":"Simulated","Slice":"E"}}' }),
+    expireTokens: () => sim.expireTokens(),
     controlRoutes: [
-      {
-        method: 'POST',
-        pattern: '/_sim/tokens/expire',
-        handler: () => {
-          sim.expireTokens();
-          return { status: 204 };
-        },
-      },
       { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'msgraph', sessions: store.size, tenantId, clientId, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl } }) },
     ],
   });

@@ -401,15 +401,8 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     tls,
     faultSeed: seed,
     defaultHeaders: () => ({ server: 'Microsoft-HTTPAPI/2.0', 'cache-control': 'no-cache' }),
+    expireTokens: () => sim.expireTokens(),
     controlRoutes: [
-      {
-        method: 'POST',
-        pattern: '/_sim/tokens/expire',
-        handler: () => {
-          sim.expireTokens();
-          return { status: 204 };
-        },
-      },
       {
         method: 'POST',
         pattern: '/_sim/sessions',
