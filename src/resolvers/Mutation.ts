@@ -61,6 +61,19 @@ async function afterWrite(ctx: GatewayContext, session: RestoreSessionModel | nu
   }
 }
 
+/**
+ * The shape every mutation on an existing session shares: read it fresh upstream, name it in the
+ * audit line, check the vendor/state rule (nothing is written when it fails), then act.
+ */
+function onCurrentSession<T>(ctx: GatewayContext, action: string, id: string, check: (session: RestoreSessionModel) => void, act: (session: RestoreSessionModel) => Promise<T>): Promise<T> {
+  return audited(ctx, action, { sessionId: id }, async (target) => {
+    const session = await currentSession(ctx, id);
+    Object.assign(target, { sourceId: session.sourceId, vendorId: session.vendorId });
+    check(session);
+    return act(session);
+  });
+}
+
 function connectorOf<T>(ctx: GatewayContext, sourceId: string, type: new (...args: never[]) => T, vendorName: string): T {
   const connector = ctx.services.connectors.get(sourceId);
   if (!connector) throw badUserInput('input.sourceId', `Unknown source id '${sourceId.slice(0, 64)}'.`);
@@ -95,10 +108,7 @@ export const Mutation: MutationResolvers = {
     }),
 
   activateRestoreSession: (_parent, { id }, ctx) =>
-    audited(ctx, 'activateRestoreSession', { sessionId: id }, async (target) => {
-      const session = await currentSession(ctx, id);
-      Object.assign(target, { sourceId: session.sourceId, vendorId: session.vendorId });
-      checkCanActivate(session);
+    onCurrentSession(ctx, 'activateRestoreSession', id, checkCanActivate, async (session) => {
       const connector = ctx.services.connectors.get(session.sourceId) as GraphConnector;
       const activated = settle(await connector.activate(session.vendorId), session, session.sourceId, `Restore session ${id}`);
       await afterWrite(ctx, activated, session.sourceId, session.vendorId);
@@ -106,10 +116,7 @@ export const Mutation: MutationResolvers = {
     }),
 
   deleteRestoreSession: (_parent, { id }, ctx) =>
-    audited(ctx, 'deleteRestoreSession', { sessionId: id }, async (target) => {
-      const session = await currentSession(ctx, id);
-      Object.assign(target, { sourceId: session.sourceId, vendorId: session.vendorId });
-      checkCanDelete(session);
+    onCurrentSession(ctx, 'deleteRestoreSession', id, checkCanDelete, async (session) => {
       const connector = ctx.services.connectors.get(session.sourceId) as GraphConnector;
       settle(await connector.deleteSession(session.vendorId), session, session.sourceId, `Restore session ${id}`);
       await afterWrite(ctx, null, session.sourceId, session.vendorId);
@@ -138,10 +145,7 @@ export const Mutation: MutationResolvers = {
     }),
 
   stopRestoreSession: (_parent, { id }, ctx) =>
-    audited(ctx, 'stopRestoreSession', { sessionId: id }, async (target) => {
-      const session = await currentSession(ctx, id);
-      Object.assign(target, { sourceId: session.sourceId, vendorId: session.vendorId });
-      checkCanStop(session);
+    onCurrentSession(ctx, 'stopRestoreSession', id, checkCanStop, async (session) => {
       const connector = ctx.services.connectors.get(session.sourceId) as VeeamConnector;
       settle(await connector.stop(session.vendorId), session, session.sourceId, `Restore session ${id}`);
       const stopped = (await connector.getSession(session.vendorId)) ?? session;
