@@ -52,9 +52,23 @@ export function graphiqlHtml(assetBase: string): string {
 /** Starts GraphiQL against this gateway's /graphql, with the example query and the headers editor. */
 export function graphiqlInitScript(endpoint: string): string {
   return `(function () {
-  // Subscriptions go over graphql-ws on the same path.
-  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + ${JSON.stringify(endpoint)};
-  var fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)}, wsClient: graphqlWs.createClient({ url: wsUrl, lazy: true }) });
+  // Subscriptions go over graphql-ws on the same path. The Headers editor's values (an API key,
+  // a bearer token) become the connection_init payload; new headers mean a new connection.
+  var endpoint = ${JSON.stringify(endpoint)};
+  var wsUrl = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + endpoint;
+  var current = { key: null, client: null, fetcher: null };
+  function fetcherFor(headers) {
+    var key = JSON.stringify(headers || {});
+    if (current.key !== key) {
+      if (current.client) current.client.dispose();
+      var client = graphqlWs.createClient({ url: wsUrl, lazy: true, connectionParams: headers || {} });
+      current = { key: key, client: client, fetcher: GraphiQL.createFetcher({ url: endpoint, wsClient: client }) };
+    }
+    return current.fetcher;
+  }
+  var fetcher = function (params, opts) {
+    return fetcherFor(opts && opts.headers)(params, opts);
+  };
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
   root.render(React.createElement(GraphiQL, {
     fetcher: fetcher,

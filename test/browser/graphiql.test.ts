@@ -73,6 +73,18 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
       await page.keyboard.type(`{"x-api-key": "${key}"`);
       await page.click('.graphiql-execute-button');
       await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('"totalCount": 6'), undefined, { timeout: 20_000 });
+
+      // The same key authenticates a subscription (sent in graphql-ws connection_init).
+      const stopped = [...secured.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
+      const id = Buffer.from(`rs1:vbo-eu:${stopped.id}`).toString('base64url');
+      await page.locator('.graphiql-query-editor .CodeMirror').first().click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Delete');
+      await page.keyboard.type(`subscription Watch { restoreSessionProgress(id: "${id}") { status`);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(800);
+      await page.click('.graphiql-execute-button');
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, { timeout: 20_000 });
     } finally {
       await context.close();
       await secured.close();
