@@ -219,7 +219,10 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       state = 'stopping';
       feed.close();
       for (const sub of subscriptionServers) {
+        // Close frames first (graphql-ws), then drop any socket still waiting on its peer, so no
+        // keep-alive timer outlives the gateway.
         await sub.dispose();
+        for (const socket of sub.wss.clients) socket.terminate();
         sub.wss.close();
       }
       await apollo.stop();
