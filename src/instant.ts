@@ -33,11 +33,6 @@ export function parseInstant(text: string): Instant | null {
   return { epochMs, key: `${String(epochMs + EPOCH_OFFSET_MS).padStart(15, '0')}.${digits.slice(3)}` };
 }
 
-/** An instant from a JS millisecond time (inputs, the gateway's own clock). */
-export function instantFromMs(epochMs: number): Instant {
-  return { epochMs, key: `${String(epochMs + EPOCH_OFFSET_MS).padStart(15, '0')}.000000000` };
-}
-
 /** DateTime output: UTC, truncated to milliseconds. */
 export function formatInstant(instant: Instant): string {
   return new Date(instant.epochMs).toISOString();

@@ -64,8 +64,8 @@ export interface GraphRestoreSessionModel extends RestoreSessionCommon {
   collection: GraphCollectionKind | null;
   graphStatus: GraphStatusValue;
   restoreJobType: GraphJobTypeValue | null;
+  /** Graph's restoreSessionArtifactCount; `progress` is derived from it when asked for. */
   artifactCount: { total: number | null; completed: number | null; failed: number | null; inProgress: number | null } | null;
-  progress: ProgressModel | null;
   createdBy: GraphIdentitySetModel | null;
   lastModifiedBy: GraphIdentitySetModel | null;
   lastModifiedAt: Instant | null;

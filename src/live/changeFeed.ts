@@ -32,7 +32,7 @@ export interface ChangeFeedOptions {
 
 /** What a subscriber sees change: status, progress and completion. */
 function fingerprint(s: RestoreSessionModel): string {
-  const p = s.__typename === 'GraphRestoreSession' ? s.progress : null;
+  const p = s.__typename === 'GraphRestoreSession' ? s.artifactCount : null;
   return `${s.status}|${s.completedAt?.key ?? ''}|${p ? `${p.total}/${p.completed}/${p.failed}/${p.inProgress}` : ''}|${s.__typename === 'VeeamRestoreSession' ? s.state : s.graphStatus}`;
 }
 

@@ -2,6 +2,7 @@ import type { GatewayContext } from '../context';
 import { TERMINAL_STATUSES, type RestoreSessionModel, type SourceModel } from '../model';
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { connectionFields, offsetConnection } from './connections';
+import { progressFromCounts } from '../upstreams/msgraph/mappers';
 
 const sourceOf = (session: RestoreSessionModel, ctx: GatewayContext): SourceModel => {
   const connector = ctx.services.connectors.get(session.sourceId);
@@ -34,6 +35,7 @@ export const typeResolvers: TypeResolvers = {
   RestoreSession: { __resolveType: (s) => s.__typename },
   GraphRestoreSession: {
     ...sessionFields,
+    progress: (s) => progressFromCounts(s.artifactCount),
     artifacts: async (s, { first, after }, ctx) => {
       const list = s.collection ? await ctx.loaders.graph(s.sourceId).artifacts.load({ vendorId: s.vendorId, collection: s.collection, terminal: TERMINAL_STATUSES.has(s.status) }) : [];
       return offsetConnection(list, first, after);

@@ -26,10 +26,6 @@ export function formatTicksWithOffset(time: TickTime, offsetMinutes: number): st
   return `${local}.${fraction}${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
 }
 
-export function tickTimeFromMs(ms: number, ticks = 0): TickTime {
-  return { ms: Math.floor(ms), ticks };
-}
-
 /** Parses the RFC 3339 strings that clients send in filters; keeps milliseconds. */
 export function parseQueryTime(value: string): number | null {
   const ms = Date.parse(value);

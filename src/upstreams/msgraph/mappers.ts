@@ -150,7 +150,6 @@ export function toGraphRestoreSession(sourceId: string, dto: GraphRestoreSession
     graphStatus,
     restoreJobType: mapGraphJobType(dto.restoreJobType),
     artifactCount,
-    progress: progressFromCounts(artifactCount),
     createdAt: instant(dto.createdDateTime),
     completedAt: instant(dto.completedDateTime),
     lastModifiedAt: instant(dto.lastModifiedDateTime),
