@@ -14,6 +14,9 @@ Options:
   --ca-file PATH        where to write the Veeam CA certificate
   --tls-hosts A,B       host names the Veeam certificate is valid for (default localhost)
   --latency MS          added latency on every API answer
+  --churn N             session churn on both simulators: N events per minute (default 0 = off);
+                        new sessions appear and finish, old finished ones are removed
+  --no-change-feed      start Veeam without the v8 change feed (GET /v8/Events answers 404)
 `;
 
 async function main(): Promise<void> {
@@ -29,6 +32,8 @@ async function main(): Promise<void> {
       'ca-file': { type: 'string' },
       'tls-hosts': { type: 'string', default: 'localhost' },
       latency: { type: 'string', default: '0' },
+      churn: { type: 'string', default: process.env.SIM_CHURN ?? '0' },
+      'no-change-feed': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -42,9 +47,11 @@ async function main(): Promise<void> {
     return n;
   };
   const seed = int('seed', values.seed, 2 ** 31);
+  const churn = int('churn', values.churn, 6_000);
   const pair = await startSimulators({
     graph: { port: int('graph-port', values['graph-port'], 65535), host: values.host, sessionCount: int('graph-sessions', values['graph-sessions'], 50_000), seed },
-    veeam: { port: int('veeam-port', values['veeam-port'], 65535), host: values.host, sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000), seed: seed + 1, tls: !values['plain-http'], caFile: values['ca-file'], tlsHostNames: values['tls-hosts'].split(',').map((h) => h.trim()).filter(Boolean) },
+    veeam: { port: int('veeam-port', values['veeam-port'], 65535), host: values.host, sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000), seed: seed + 1, tls: !values['plain-http'], caFile: values['ca-file'], tlsHostNames: values['tls-hosts'].split(',').map((h) => h.trim()).filter(Boolean), changeFeed: !values['no-change-feed'] },
+    churn,
   });
   const latency = int('latency', values.latency, 60_000);
   if (latency > 0) {
@@ -68,8 +75,12 @@ async function main(): Promise<void> {
     `  password       ${pair.veeam.password}`,
     `  CA file        ${pair.veeam.caFile ?? '(plain HTTP)'}`,
     `  sessions       ${pair.veeam.sessions.size}`,
+    `  change feed    ${pair.veeam.changeFeed.enabled ? `${pair.veeam.url}/v8/Events?from=latest` : 'off (GET /v8/Events answers 404)'}`,
     '',
-    `Control endpoints: ${pair.graph.url}/_sim/counters, /_sim/requests, /_sim/faults (GET, PUT, PATCH), /_sim/clock/advance, /_sim/tokens/expire`,
+    `Churn: ${churn > 0 ? `${churn} events per minute on each simulator` : 'off'}`,
+    `Control endpoints: ${pair.graph.url}/_sim/counters, /_sim/requests, /_sim/faults (GET, PUT, PATCH), /_sim/clock/advance, /_sim/tokens/expire,`,
+    '  /_sim/sessions (POST; PATCH, DELETE /_sim/sessions/{id}), /_sim/churn (PUT {"ratePerMinute":N}), /_sim/churn/step (POST);',
+    '  Veeam also /_sim/changeFeed (GET, PUT {"enabled":false})',
     'Press Ctrl+C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -7,9 +7,24 @@ export interface SimulatorPair {
   close(): Promise<void>;
 }
 
+export interface StartSimulatorsOptions {
+  graph?: GraphSimulatorOptions;
+  veeam?: VeeamSimulatorOptions;
+  /**
+   * Session churn for both simulators, in events per wall-clock minute (0 or absent = off): new
+   * sessions appear, run and finish, old terminal ones disappear. A simulator's own
+   * `churnPerMinute` wins over this.
+   */
+  churn?: number;
+}
+
 /** Starts both simulators; the one entry point for the demo, the tests, the benchmark and compose. */
-export async function startSimulators(options: { graph?: GraphSimulatorOptions; veeam?: VeeamSimulatorOptions } = {}): Promise<SimulatorPair> {
-  const [graph, veeam] = await Promise.all([startGraphSimulator(options.graph), startVeeamSimulator(options.veeam)]);
+export async function startSimulators(options: StartSimulatorsOptions = {}): Promise<SimulatorPair> {
+  const churn = options.churn ?? 0;
+  const [graph, veeam] = await Promise.all([
+    startGraphSimulator({ churnPerMinute: churn, ...options.graph }),
+    startVeeamSimulator({ churnPerMinute: churn, ...options.veeam }),
+  ]);
   return {
     graph,
     veeam,

@@ -1,7 +1,15 @@
 import { SeededRandom, deriveSeed } from '../common/random';
 import { formatTicksWithOffset, type TickTime } from '../common/timestamps';
+import { CONTOSO_DIRECTORY, DIRECTORY_SEED, WELL_KNOWN_DIRECTORY } from '../common/tenant';
 import {
   WORKLOAD_INFO,
+  type GraphDiscoveryData,
+  type GraphPolicyKind,
+  type GraphPolicyRecord,
+  type GraphRestorePointRecord,
+  type GraphUnitKind,
+  type GraphUnitRecord,
+  type GraphUnitStatus,
   type GraphArtifactCounts,
   type GraphArtifactRecord,
   type GraphArtifactStatus,
@@ -50,7 +58,7 @@ function tick(ms: number, rng: SeededRandom): TickTime {
 }
 
 /** What artifact `index` of a seeded session shows, from the session's status alone. */
-function seededArtifactStatus(status: GraphSessionStatus, index: number, count: number, failed: number): GraphArtifactStatus {
+export function seededArtifactStatus(status: GraphSessionStatus, index: number, count: number, failed: number): GraphArtifactStatus {
   switch (status) {
     case 'draft':
       return 'added';
@@ -65,7 +73,7 @@ function seededArtifactStatus(status: GraphSessionStatus, index: number, count: 
   }
 }
 
-function countsOf(status: GraphSessionStatus, count: number, failed: number): GraphArtifactCounts {
+export function countsOf(status: GraphSessionStatus, count: number, failed: number): GraphArtifactCounts {
   const counts = { total: count, completed: 0, failed: 0, inProgress: 0 };
   for (let i = 0; i < count; i++) {
     const s = seededArtifactStatus(status, i, count, failed);
@@ -163,3 +171,145 @@ export function seedGraphSessions(count: number, seed: number): GraphSessionReco
   }
   return sessions;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discovery seed: the Contoso tenant as Microsoft 365 Backup protects it.
+
+const DAY_MS = 86_400_000;
+/** Days of daily restore points the well-known units have (others have 3..this many). */
+export const GRAPH_DISCOVERY_MAX_DAYS = 28;
+/** Restore points younger than this many days (before the anchor) are tagged `fastRestore`. */
+export const GRAPH_FAST_RESTORE_DAYS = 14;
+
+/** A GUID fixed by a natural key (e.g. `unit:mailbox:adele.vance@contoso.com`), the same for every seed. */
+function guidFor(label: string): string {
+  return new SeededRandom(deriveSeed(DIRECTORY_SEED, label)).guid();
+}
+
+/**
+ * Seeds Graph discovery: the backup service status, one active protection policy per service
+ * plus a retired Exchange policy, mailbox/drive/site protection units for Contoso's people and
+ * sites (every status the notes list), and daily restore points per unit. It depends on no seed:
+ * the tenant is the same world the Veeam simulator protects, and its ids are exported below.
+ *
+ * Shapes: 47 mailbox units (44 users + 3 shared mailboxes), 30 drive units, 15 site units; each
+ * protected unit has one restore point a day for 3..28 days before {@link GRAPH_SEED_ANCHOR_MS}
+ * (the well-known units have all 28), newest first; `unprotected` units only have points from
+ * 40+ days ago; `protectRequested` units have none yet.
+ */
+export function seedGraphDiscovery(): GraphDiscoveryData {
+  const rng = new SeededRandom(deriveSeed(DIRECTORY_SEED, 'graph-discovery'));
+  const anchor = GRAPH_SEED_ANCHOR_MS;
+  const dayStart = anchor - (anchor % DAY_MS);
+  const t = (ms: number): TickTime => ({ ms: Math.floor(ms), ticks: rng.int(0, 9999) });
+  const megan = CONTOSO_DIRECTORY.people[1];
+  const admin: GraphIdentitySetRecord = { user: { id: megan.directoryObjectId, displayName: megan.displayName } };
+  const service: GraphIdentitySetRecord = { application: { id: guidFor('app:m365-backup'), displayName: 'Microsoft 365 Backup' } };
+  const retention = [
+    // Learn's sample says P2W / P1Y, but the OpenAPI pattern only admits days: sent as days.
+    { interval: 'R/PT10M', period: 'P14D' },
+    { interval: 'R/P1W', period: 'P365D' },
+  ];
+  const policy = (key: string, kind: GraphPolicyKind, displayName: string, status: GraphPolicyRecord['status'], createdDaysAgo: number, modifiedDaysAgo: number): GraphPolicyRecord => ({
+    id: guidFor(`policy:${key}`),
+    kind,
+    displayName,
+    status,
+    retentionSettings: retention,
+    created: t(anchor - createdDaysAgo * DAY_MS),
+    createdBy: admin,
+    lastModified: t(anchor - modifiedDaysAgo * DAY_MS),
+    lastModifiedBy: admin,
+  });
+  const retired = policy('exchange-retired', 'exchange', 'Exchange pilot (retired)', 'inactive', 200, 90);
+  const policies: GraphPolicyRecord[] = [
+    policy('exchange', 'exchange', 'Contoso mailboxes', 'active', 120, 30),
+    policy('oneDrive', 'oneDrive', 'Contoso OneDrive accounts', 'active', 120, 30),
+    policy('sharePoint', 'sharePoint', 'Contoso SharePoint sites', 'active', 120, 12),
+    retired,
+  ];
+  const activeFor = (kind: GraphPolicyKind) => policies.find((p) => p.kind === kind && p.status === 'active') as GraphPolicyRecord;
+
+  const units: GraphUnitRecord[] = [];
+  const restorePoints: GraphRestorePointRecord[] = [];
+  const addUnit = (kind: GraphUnitKind, key: string, fields: Partial<GraphUnitRecord>, plan: { status: GraphUnitStatus; policyId: string; days: number; startDay: number }) => {
+    const id = guidFor(`unit:${kind}:${key}`);
+    const pointRng = new SeededRandom(deriveSeed(DIRECTORY_SEED, `points:${id}`));
+    const minute = pointRng.int(0, 179);
+    const points: GraphRestorePointRecord[] = [];
+    for (let d = plan.startDay; d < plan.startDay + plan.days; d++) {
+      const ms = dayStart - d * DAY_MS + 60 * 60_000 + minute * 60_000 + pointRng.int(0, 59_999);
+      const protection = { ms, ticks: pointRng.int(0, 9999) };
+      points.push({ id: pointRng.guid(), unitId: id, protection, expiration: { ms: ms + 365 * DAY_MS, ticks: protection.ticks }, tags: d < GRAPH_FAST_RESTORE_DAYS ? 'fastRestore' : 'none' });
+    }
+    const oldest = points.length ? points[points.length - 1].protection.ms : anchor - 2 * 3_600_000;
+    const created = t(oldest - rng.int(1, 6) * 3_600_000);
+    units.push({
+      id,
+      kind,
+      policyId: plan.policyId,
+      status: plan.status,
+      ...fields,
+      created,
+      createdBy: rng.chance(0.7) ? admin : service,
+      lastModified: plan.status === 'protected' ? created : t(anchor - rng.int(1, 20) * 3_600_000),
+      lastModifiedBy: admin,
+    });
+    restorePoints.push(...points);
+  };
+
+  const wellKnown = (email?: string, url?: string) => email === WELL_KNOWN_DIRECTORY.mailboxEmail || url === WELL_KNOWN_DIRECTORY.siteUrl;
+  const users = CONTOSO_DIRECTORY.people.filter((p) => p.accountType === 'User');
+  const shared = CONTOSO_DIRECTORY.people.filter((p) => p.accountType === 'SharedMailbox');
+  [...users.slice(0, 44), ...shared].forEach((p, i) => {
+    const fields = { directoryObjectId: p.directoryObjectId, displayName: p.displayName, email: p.email };
+    const days = wellKnown(p.email) ? GRAPH_DISCOVERY_MAX_DAYS : rng.int(3, GRAPH_DISCOVERY_MAX_DAYS);
+    if (i === 40 || i === 41) addUnit('mailbox', p.email, fields, { status: 'unprotected', policyId: retired.id, days: rng.int(8, 20), startDay: 40 });
+    else if (i === 42) addUnit('mailbox', p.email, fields, { status: 'protectRequested', policyId: activeFor('exchange').id, days: 0, startDay: 0 });
+    else addUnit('mailbox', p.email, fields, { status: i === 43 ? 'unprotectRequested' : 'protected', policyId: activeFor('exchange').id, days, startDay: 0 });
+  });
+  users.slice(0, 30).forEach((p, i) => {
+    const fields = { directoryObjectId: p.directoryObjectId, displayName: p.displayName, email: p.email };
+    const days = wellKnown(p.email) ? GRAPH_DISCOVERY_MAX_DAYS : rng.int(3, GRAPH_DISCOVERY_MAX_DAYS);
+    addUnit('drive', p.email, fields, i === 29 ? { status: 'protectRequested', policyId: activeFor('oneDrive').id, days: 0, startDay: 0 } : { status: 'protected', policyId: activeFor('oneDrive').id, days, startDay: 0 });
+  });
+  CONTOSO_DIRECTORY.sites.slice(0, 15).forEach((s, i) => {
+    const fields = { siteId: s.siteId, siteName: s.name, siteWebUrl: s.url };
+    const days = wellKnown(undefined, s.url) ? GRAPH_DISCOVERY_MAX_DAYS : rng.int(3, GRAPH_DISCOVERY_MAX_DAYS);
+    addUnit('site', s.url, fields, { status: i === 14 ? 'removeRequested' : 'protected', policyId: activeFor('sharePoint').id, days, startDay: 0 });
+  });
+
+  return {
+    serviceStatus: { status: 'enabled', disableReason: 'none', backupServiceConsumer: 'firstparty', gracePeriod: null, restoreAllowedTill: null, lastModified: t(anchor - 200 * DAY_MS), lastModifiedBy: admin },
+    policies,
+    units,
+    restorePoints,
+  };
+}
+
+const wellKnownData = seedGraphDiscovery();
+const wellKnownUnit = (kind: GraphUnitKind, key: string) => {
+  const id = guidFor(`unit:${kind}:${key}`);
+  return { id, restorePointIds: wellKnownData.restorePoints.filter((p) => p.unitId === id).map((p) => p.id) };
+};
+const wkMailbox = wellKnownUnit('mailbox', WELL_KNOWN_DIRECTORY.mailboxEmail);
+const wkDrive = wellKnownUnit('drive', WELL_KNOWN_DIRECTORY.mailboxEmail);
+const wkSite = wellKnownUnit('site', WELL_KNOWN_DIRECTORY.siteUrl);
+
+/**
+ * Well-known Graph discovery ids, for gateway tests (the same for every simulator seed). Restore
+ * point id lists are newest first.
+ */
+export const GRAPH_WELL_KNOWN = Object.freeze({
+  ...WELL_KNOWN_DIRECTORY,
+  exchangePolicyId: guidFor('policy:exchange'),
+  oneDrivePolicyId: guidFor('policy:oneDrive'),
+  sharePointPolicyId: guidFor('policy:sharePoint'),
+  retiredExchangePolicyId: guidFor('policy:exchange-retired'),
+  mailboxUnitId: wkMailbox.id,
+  driveUnitId: wkDrive.id,
+  siteUnitId: wkSite.id,
+  mailboxRestorePointIds: Object.freeze(wkMailbox.restorePointIds),
+  driveRestorePointIds: Object.freeze(wkDrive.restorePointIds),
+  siteRestorePointIds: Object.freeze(wkSite.restorePointIds),
+});

@@ -1,10 +1,28 @@
 import { randomBytes } from 'node:crypto';
+import { SeededRandom, deriveSeed } from '../common/random';
 import { SimClock } from '../common/clock';
 import { SimServer, type RouteDefinition, type RouteHandler, type SimRequest, type SimResponse, type VendorErrors } from '../common/simServer';
 import { generateServerTls } from '../common/tls';
+import { Churn } from '../common/churn';
+import { CONTOSO_TENANT_ID } from '../common/tenant';
 import { DEFAULT_LIFECYCLE, GraphStore, type GraphLifecycleOptions, type NewArtifactInput } from './store';
-import { seedGraphSessions } from './seed';
-import { WORKLOAD_INFO, workloadByCollection, type GraphSessionRecord, type GraphWorkloadKind } from './records';
+import { seedGraphDiscovery, seedGraphSessions } from './seed';
+import { GraphDiscovery, isFailure, type GraphFailure } from './discovery';
+import { graphChurnEvent } from './churn';
+import {
+  POLICY_INFO,
+  UNIT_INFO,
+  WORKLOAD_INFO,
+  WORKLOAD_UNIT,
+  workloadByCollection,
+  type GraphPolicyKind,
+  type GraphPolicyRecord,
+  type GraphSessionRecord,
+  type GraphSessionStatus,
+  type GraphUnitKind,
+  type GraphUnitRecord,
+  type GraphWorkloadKind,
+} from './records';
 
 export interface GraphSimulatorOptions {
   sessionCount?: number;
@@ -14,8 +32,20 @@ export interface GraphSimulatorOptions {
   clientSecret?: string;
   appDisplayName?: string;
   tokenLifetimeSeconds?: number;
-  /** Items per list page (Graph's server-driven page size). */
+  /** Items per list page without `$top` (Graph's server-driven page size; default 100). */
   pageSize?: number;
+  /** Largest `$top` honoured; larger values are capped to it, not refused (default 999). */
+  maxTop?: number;
+  /** Restore points per `GET /restorePoints` page, and the most `$top` gets there (default 5: Learn says the list returns at most five). */
+  restorePointPageSize?: number;
+  /**
+   * Refuse every restore point id that is not in the discovery data when a session is created
+   * (400 InvalidRestorePoint). Default false: ids of the simulator's older synthetic form
+   * `<resource>-rp-<n>` are still accepted as ad-hoc restore points.
+   */
+  strictRestorePoints?: boolean;
+  /** Session churn events per wall-clock minute from the start (default 0 = off); see `sim.churn`. */
+  churnPerMinute?: number;
   artifactPageSize?: number;
   /** How `@odata.nextLink` is written: absolute URL, relative path, or alternating per page. */
   nextLinkStyle?: 'absolute' | 'relative' | 'alternate';
@@ -27,7 +57,19 @@ export interface GraphSimulatorOptions {
 
 export interface GraphSimulator {
   server: SimServer;
+  /**
+   * Restore sessions. Test controls: `store.addSession({workload, status, createdDateTime, ...})`,
+   * `store.updateSession(id, {status, counts})`, `store.removeSession(id)`, plus `create`/`activate`.
+   */
   store: GraphStore;
+  /** Service status, protection policies, protection units and restore points (the discovery routes' data). */
+  discovery: GraphDiscovery;
+  /**
+   * Session churn: `churn.step()` performs one event (previous drafts activated, a new draft, old
+   * terminal sessions removed while there are more sessions than at start-up);
+   * `churn.start(perMinute)` / `churn.stop()` run it on a wall-clock timer (unref'd; `close()` stops it).
+   */
+  churn: Churn;
   clock: SimClock;
   url: string;
   /** Base URL of the API, `${url}/v1.0`. */
@@ -46,6 +88,8 @@ export interface GraphSimulator {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const API = '/v1.0/solutions/backupRestore';
+/** The simulator's older synthetic restore point ids (`mbx-1-rp-7`), accepted unless strictRestorePoints. */
+const LEGACY_RESTORE_POINT = /-rp-/i;
 const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 function graphError(req: SimRequest, status: number, code: string, message: string, headers: Record<string, string> = {}): SimResponse {
@@ -95,18 +139,24 @@ function identityError(status: number, error: string, code: number, description:
  */
 export async function startGraphSimulator(options: GraphSimulatorOptions = {}): Promise<GraphSimulator> {
   const seed = options.seed ?? 1;
-  const tenantId = options.tenantId ?? '6babcaad-604b-40ac-a9d7-9fd97c0b779f';
+  const tenantId = options.tenantId ?? CONTOSO_TENANT_ID;
   const clientId = options.clientId ?? '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
   const clientSecret = options.clientSecret ?? 'sim-graph-secret';
   const appDisplayName = options.appDisplayName ?? 'Restore Gateway';
   const lifetime = options.tokenLifetimeSeconds ?? 3599;
   const pageSize = options.pageSize ?? 100;
+  const maxTop = options.maxTop ?? 999;
+  const restorePointPageSize = options.restorePointPageSize ?? 5;
+  const strictRestorePoints = options.strictRestorePoints ?? false;
   const artifactPageSize = options.artifactPageSize ?? 20;
   const nextLinkStyle = options.nextLinkStyle ?? 'absolute';
   const clock = new SimClock();
   const store = new GraphStore(seedGraphSessions(options.sessionCount ?? 300, seed), clock, { ...DEFAULT_LIFECYCLE, ...options.lifecycle }, seed);
+  const discovery = new GraphDiscovery(seedGraphDiscovery());
+  const churn = new Churn(graphChurnEvent(store, discovery, seed, store.size));
   const tokens = new Map<string, number>(); // token -> expiry (simulated ms)
   let pageCounter = 0;
+  const searchRng = new SeededRandom(deriveSeed(seed, 'search'));
   let sim: GraphSimulator;
 
   const issueToken = (): string => {
@@ -144,10 +194,15 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     return record ?? graphError(req, 404, 'RestoreSessionNotFound', `Restore session with id '${id}' was not found.`);
   };
 
-  /** Server-driven paging: an opaque $skiptoken, a link written absolute or relative. */
-  const page = <T>(req: SimRequest, items: T[], render: (item: T) => unknown, size: number, context: string): SimResponse => {
+  /**
+   * Server-driven paging: without `$top` a page holds `size` items; `$top=N` makes it N items, capped
+   * at `max` (not refused); `@odata.nextLink` carries an opaque $skiptoken (and the original query
+   * options) and is written absolute or relative.
+   */
+  const page = <T>(req: SimRequest, items: T[], render: (item: T) => unknown, size: number, context: string, max = maxTop): SimResponse => {
     const top = req.query.get('$top');
-    const limit = top !== null && /^\d+$/.test(top) ? Math.min(Number(top), size) : size;
+    if (top !== null && !/^\d+$/.test(top)) return graphError(req, 400, 'BadRequest', `Invalid value '${top}' for $top: a non-negative integer is expected.`);
+    const limit = top !== null ? Math.min(Number(top), max) : size;
     const token = req.query.get('$skiptoken');
     let offset = 0;
     if (token !== null) {
@@ -156,7 +211,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       offset = Number(decoded[1]);
     }
     const body: Record<string, unknown> = { '@odata.context': `${sim.apiBaseUrl}/$metadata#${context}` };
-    if (offset + limit < items.length) {
+    if (limit > 0 && offset + limit < items.length) {
       const query = new URLSearchParams(req.query);
       query.set('$skiptoken', Buffer.from(`o:${offset + limit}`).toString('base64url'));
       const relative = `${req.path.replace(/^\/v1\.0/i, '')}?${query.toString()}`;
@@ -226,6 +281,17 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         artifacts.push({ restorePointId: restorePoint.id, protectedResourceId: typeof restorePoint.protectionUnit?.id === 'string' ? restorePoint.protectionUnit.id : undefined, destinationType });
       }
       if (new Set(artifacts.map((a) => a.destinationType)).size > 1) return graphError(req, 400, 'DifferentRestoreDestinationType', 'All artifacts of one restore session must restore to the same destination type.');
+      for (const a of artifacts) {
+        const point = sim.discovery.restorePoint(a.restorePointId);
+        if (point) {
+          const unit = sim.discovery.unit(point.unitId) as GraphUnitRecord;
+          if (unit.kind !== WORKLOAD_UNIT[workload]) return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' belongs to a ${unit.kind} protection unit; ${WORKLOAD_INFO[workload].collection} restore ${WORKLOAD_UNIT[workload]} protection units.`);
+          if (a.protectedResourceId !== undefined && a.protectedResourceId.toLowerCase() !== unit.id.toLowerCase()) return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' does not belong to protection unit '${a.protectedResourceId}'.`);
+          Object.assign(a, { protectedResourceId: unit.id, protectionTime: point.protection, expirationTime: point.expiration });
+        } else if (strictRestorePoints || !LEGACY_RESTORE_POINT.test(a.restorePointId)) {
+          return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' was not found.`);
+        }
+      }
     } else {
       artifacts = [];
     }
@@ -291,8 +357,150 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     return { status: 200, headers: { 'cache-control': 'no-store, no-cache' }, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issueToken() } };
   };
 
+  // ---- discovery (notes §7) -------------------------------------------------------------------
+
+  const fail = (req: SimRequest, f: GraphFailure) => graphError(req, f.status, f.code, f.message);
+  const entityContext = (path: string) => `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/${path}/$entity`;
+
+  const findPolicy = (req: SimRequest, id: string, kind?: GraphPolicyKind): GraphPolicyRecord | SimResponse => {
+    if (!GUID.test(id)) return graphError(req, 400, 'InvalidPolicyId', `The protection policy id '${id}' is invalid.`);
+    const policy = sim.discovery.policy(id);
+    if (!policy || (kind && policy.kind !== kind)) return graphError(req, 404, 'PolicyNotFound', `Protection policy with id '${id}' was not found.`);
+    return policy;
+  };
+  // Judgement call: the notes list 400 InvalidProtectionUnitId for a bad id and no code for an unknown one; 404 ProtectionUnitNotFound.
+  const findUnit = (req: SimRequest, id: string, kind?: GraphUnitKind): GraphUnitRecord | SimResponse => {
+    if (!GUID.test(id)) return graphError(req, 400, 'InvalidProtectionUnitId', `The protection unit id '${id}' is invalid.`);
+    const unit = sim.discovery.unit(id);
+    if (!unit || (kind && unit.kind !== kind)) return graphError(req, 404, 'ProtectionUnitNotFound', `Protection unit with id '${id}' was not found.`);
+    return unit;
+  };
+  const isRecord = <T>(value: T | SimResponse): value is T => !('status' in (value as object) && 'body' in (value as object) && 'headers' in (value as object));
+
+  const discoveryRoutes: RouteDefinition[] = [
+    {
+      method: 'GET',
+      pattern: API,
+      handler: authenticated((req) => ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/$entity`, serviceStatus: sim.discovery.renderServiceStatus() })),
+    },
+    {
+      method: 'GET',
+      pattern: `${API}/protectionPolicies`,
+      handler: authenticated((req) => page(req, sim.discovery.policies(), (p) => sim.discovery.renderPolicy(p, true), pageSize, 'solutions/backupRestore/protectionPolicies')),
+    },
+    {
+      method: 'GET',
+      pattern: `${API}/protectionPolicies/{id}`,
+      handler: authenticated((req, { id }) => {
+        const policy = findPolicy(req, id);
+        return isRecord(policy) ? ok(req, 200, { '@odata.context': entityContext('protectionPolicies'), ...sim.discovery.renderPolicy(policy, true) }) : policy;
+      }),
+    },
+  ];
+  for (const kind of Object.keys(POLICY_INFO) as GraphPolicyKind[]) {
+    const { collection, unitKind } = POLICY_INFO[kind];
+    const unitCollection = UNIT_INFO[unitKind].collection;
+    discoveryRoutes.push(
+      { method: 'GET', pattern: `${API}/${collection}`, handler: authenticated((req) => page(req, sim.discovery.policies(kind), (p) => sim.discovery.renderPolicy(p, true), pageSize, `solutions/backupRestore/${collection}`)) },
+      {
+        method: 'GET',
+        pattern: `${API}/${collection}/{id}`,
+        handler: authenticated((req, { id }) => {
+          const policy = findPolicy(req, id, kind);
+          return isRecord(policy) ? ok(req, 200, { '@odata.context': entityContext(collection), ...sim.discovery.renderPolicy(policy, false) }) : policy;
+        }),
+      },
+      {
+        // The per-policy unit collection (notes §7.3), e.g. /exchangeProtectionPolicies/{id}/mailboxProtectionUnits.
+        method: 'GET',
+        pattern: `${API}/${collection}/{id}/${unitCollection}`,
+        handler: authenticated((req, { id }) => {
+          const policy = findPolicy(req, id, kind);
+          if (!isRecord(policy)) return policy;
+          return page(req, sim.discovery.units(unitKind, policy.id), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/${collection}('${policy.id}')/${unitCollection}`);
+        }),
+      },
+    );
+  }
+  discoveryRoutes.push({ method: 'GET', pattern: `${API}/protectionUnits`, handler: authenticated((req) => page(req, sim.discovery.units(), (u) => sim.discovery.renderUnit(u, true), pageSize, 'solutions/backupRestore/protectionUnits')) });
+  for (const kind of Object.keys(UNIT_INFO) as GraphUnitKind[]) {
+    const { cast } = UNIT_INFO[kind];
+    // Must come before protectionUnits/{id}, which would otherwise take the cast segment as an id.
+    discoveryRoutes.push({ method: 'GET', pattern: `${API}/protectionUnits/${cast}`, handler: authenticated((req) => page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/protectionUnits/${cast}`)) });
+  }
+  discoveryRoutes.push({
+    method: 'GET',
+    pattern: `${API}/protectionUnits/{id}`,
+    handler: authenticated((req, { id }) => {
+      const unit = findUnit(req, id);
+      // As Learn's sample of this GET: no @odata.type on the entity (lists carry it); tell the type by its fields.
+      return isRecord(unit) ? ok(req, 200, { '@odata.context': entityContext('protectionUnits'), ...sim.discovery.renderUnit(unit, false) }) : unit;
+    }),
+  });
+  for (const kind of Object.keys(UNIT_INFO) as GraphUnitKind[]) {
+    const { collection } = UNIT_INFO[kind];
+    discoveryRoutes.push(
+      { method: 'GET', pattern: `${API}/${collection}`, handler: authenticated((req) => page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/${collection}`)) },
+      {
+        method: 'GET',
+        pattern: `${API}/${collection}/{id}`,
+        handler: authenticated((req, { id }) => {
+          const unit = findUnit(req, id, kind);
+          return isRecord(unit) ? ok(req, 200, { '@odata.context': entityContext(collection), ...sim.discovery.renderUnit(unit, false) }) : unit;
+        }),
+      },
+    );
+  }
+  const search: RouteHandler = (req) => {
+    const body = req.body;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return graphError(req, 400, 'InvalidSearchRequest', 'The request body must be a JSON object.');
+    const answer = sim.discovery.search(body as Record<string, unknown>, clock.now());
+    if (isFailure(answer)) return fail(req, answer);
+    return ok(req, 200, {
+      '@odata.context': `${sim.apiBaseUrl}/$metadata#microsoft.graph.restorePointSearchResponse`,
+      searchResponseId: searchRng.guid(),
+      searchResults: answer.results.map((r) => ({ restorePoint: sim.discovery.renderRestorePoint(r.point, true), artifactHitCount: r.artifactHitCount })),
+      noResultProtectionUnitIds: answer.noResultProtectionUnitIds,
+    });
+  };
+  discoveryRoutes.push(
+    {
+      method: 'GET',
+      pattern: `${API}/restorePoints`,
+      handler: authenticated((req) => {
+        const query = sim.discovery.parseRestorePointQuery(req.query);
+        if (isFailure(query)) return fail(req, query);
+        return page(req, sim.discovery.listRestorePoints(query), (rp) => sim.discovery.renderRestorePoint(rp, true), restorePointPageSize, 'solutions/backupRestore/restorePoints(protectionUnit())', restorePointPageSize);
+      }),
+    },
+    { method: 'POST', pattern: `${API}/restorePoints/search`, handler: authenticated(search) },
+    { method: 'POST', pattern: `${API}/restorePoints/microsoft.graph.search`, handler: authenticated(search) },
+    {
+      method: 'GET',
+      pattern: `${API}/restorePoints/{id}`,
+      handler: authenticated((req, { id }) => {
+        const point = sim.discovery.restorePoint(id);
+        // Judgement call: the notes name no code for an unknown restore point; 404 RestorePointNotFound.
+        if (!point) return graphError(req, 404, 'RestorePointNotFound', `Restore point with id '${id}' was not found.`);
+        const expand = /^\s*protectionUnit\b/i.test(req.query.get('$expand') ?? '');
+        return ok(req, 200, { '@odata.context': entityContext('restorePoints'), ...sim.discovery.renderRestorePoint(point, expand) });
+      }),
+    },
+    {
+      method: 'GET',
+      pattern: `${API}/restorePoints/{id}/protectionUnit`,
+      handler: authenticated((req, { id }) => {
+        const point = sim.discovery.restorePoint(id);
+        if (!point) return graphError(req, 404, 'RestorePointNotFound', `Restore point with id '${id}' was not found.`);
+        const unit = sim.discovery.unit(point.unitId) as GraphUnitRecord;
+        return ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/restorePoints('${point.id}')/protectionUnit/$entity`, ...sim.discovery.renderUnit(unit, true) });
+      }),
+    },
+  );
+
   const routes: RouteDefinition[] = [
     { method: 'POST', pattern: '/{tenant}/oauth2/v2.0/token', handler: token },
+    ...discoveryRoutes,
     { method: 'GET', pattern: `${API}/restoreSessions`, handler: authenticated((req) => listSessions(req)) },
     { method: 'GET', pattern: `${API}/restoreSessions/{id}`, handler: authenticated((req, { id }) => getSession(req, id)) },
     { method: 'DELETE', pattern: `${API}/restoreSessions/{id}`, handler: authenticated(remove) },
@@ -322,13 +530,50 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     defaultHeaders: (req) => ({ 'request-id': req.requestId, 'client-request-id': req.headers['client-request-id'] ?? req.requestId, 'x-ms-ags-diagnostic': '{"ServerInfo":{"DataCenter":"Simulated","Slice":"E"}}' }),
     expireTokens: () => sim.expireTokens(),
     controlRoutes: [
-      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'msgraph', sessions: store.size, tenantId, clientId, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl } }) },
+      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'msgraph', sessions: store.size, tenantId, clientId, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl, churnPerMinute: churn.rate } }) },
+      {
+        method: 'POST',
+        pattern: '/_sim/sessions',
+        handler: (req) => {
+          const body = (req.body ?? {}) as { workload?: GraphWorkloadKind; status?: GraphSessionStatus; createdDateTime?: string; artifactCount?: number };
+          if (!body.workload || !(body.workload in WORKLOAD_INFO)) return { status: 400, body: { message: 'body needs workload: exchange | oneDrive | sharePoint' } };
+          try {
+            const record = store.addSession({ workload: body.workload, status: body.status, createdDateTime: body.createdDateTime, artifactCount: body.artifactCount });
+            return { status: 201, body: store.renderSession(record, true) };
+          } catch (err) {
+            return { status: 400, body: { message: (err as Error).message } };
+          }
+        },
+      },
+      {
+        method: 'PATCH',
+        pattern: '/_sim/sessions/{id}',
+        handler: (req, { id }) => {
+          if (!store.get(id)) return { status: 404, body: { message: `no session ${id}` } };
+          const body = (req.body ?? {}) as { status?: GraphSessionStatus; counts?: Record<string, number> };
+          return { status: 200, body: store.renderSession(store.updateSession(id, { status: body.status, counts: body.counts }), true) };
+        },
+      },
+      { method: 'DELETE', pattern: '/_sim/sessions/{id}', handler: (_req, { id }) => (store.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }) },
+      {
+        method: 'PUT',
+        pattern: '/_sim/churn',
+        handler: (req) => {
+          const rate = (req.body as { ratePerMinute?: unknown } | undefined)?.ratePerMinute;
+          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
+          churn.start(rate);
+          return { status: 200, body: { ratePerMinute: churn.rate, steps: churn.stepCount } };
+        },
+      },
+      { method: 'POST', pattern: '/_sim/churn/step', handler: () => ({ status: 200, body: churn.step() }) },
     ],
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   sim = {
     server,
     store,
+    discovery,
+    churn,
     clock,
     url,
     apiBaseUrl: `${url}/v1.0`,
@@ -341,7 +586,11 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       for (const key of tokens.keys()) tokens.set(key, 0);
     },
     issuedTokens: () => [...tokens.keys()],
-    close: () => server.close(),
+    close: async () => {
+      churn.stop();
+      await server.close();
+    },
   };
+  if (options.churnPerMinute) churn.start(options.churnPerMinute);
   return sim;
 }

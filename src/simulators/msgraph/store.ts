@@ -1,10 +1,11 @@
 import { SeededRandom, deriveSeed } from '../common/random';
 import { formatTicks, type TickTime } from '../common/timestamps';
 import type { SimClock } from '../common/clock';
-import { seededArtifacts } from './seed';
+import { countsOf, seededArtifacts, seededArtifactStatus } from './seed';
 import {
   TERMINAL_STATUSES,
   WORKLOAD_INFO,
+  type GraphArtifactCounts,
   type GraphArtifactRecord,
   type GraphArtifactStatus,
   type GraphIdentitySetRecord,
@@ -28,6 +29,50 @@ export interface NewArtifactInput {
   restorePointId: string;
   protectedResourceId?: string;
   destinationType: 'new' | 'inPlace';
+  /** The restore point's protection time (discovery restore points); default: a day before creation. */
+  protectionTime?: TickTime;
+  expirationTime?: TickTime;
+  /** Whether the artifact's restore fails once it runs; default: when an id contains `fail`. */
+  willFail?: boolean;
+}
+
+/** A time a test may give as a TickTime, epoch milliseconds, a Date or an ISO string. */
+export type TimeInput = TickTime | number | Date | string;
+
+function toTick(value: TimeInput): TickTime {
+  if (typeof value === 'number') return { ms: Math.floor(value), ticks: 0 };
+  if (value instanceof Date) return { ms: value.getTime(), ticks: 0 };
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    if (Number.isNaN(ms)) throw new RangeError(`not a date-time: ${value}`);
+    return { ms, ticks: 0 };
+  }
+  return value;
+}
+
+/** Input of {@link GraphStore.addSession}. */
+export interface AddGraphSessionInput {
+  workload: GraphWorkloadKind;
+  /** Default `draft`. A draft with `artifacts` can be activated and then runs the lifecycle. */
+  status?: GraphSessionStatus;
+  /** Default: now (simulated clock). */
+  createdDateTime?: TimeInput;
+  /** Artifacts to restore; without them a session gets `artifactCount` generated artifacts. */
+  artifacts?: NewArtifactInput[];
+  /** Number of generated artifacts when `artifacts` is absent (default 3; 0 allowed). */
+  artifactCount?: number;
+  /** Counts to report instead of the ones derived from the status. */
+  counts?: Partial<GraphArtifactCounts>;
+  restoreJobType?: 'standard' | 'bulk' | 'granular' | null;
+  createdBy?: GraphIdentitySetRecord | null;
+  id?: string;
+}
+
+/** Input of {@link GraphStore.updateSession}. */
+export interface UpdateGraphSessionInput {
+  status?: GraphSessionStatus;
+  /** Merged over the counts the session reports now. */
+  counts?: Partial<GraphArtifactCounts>;
 }
 
 interface ArtifactView {
@@ -77,17 +122,109 @@ export class GraphStore {
     return this.sessions.delete(id.toLowerCase());
   }
 
+  /** Removes a session whatever its status (as Graph's one-year clean-up does); false if unknown. */
+  removeSession(id: string): boolean {
+    return this.remove(id);
+  }
+
+  /**
+   * Adds a session as if it had been created upstream by someone else: any workload and status,
+   * with a chosen createdDateTime. A `draft` with explicit `artifacts` behaves like one created
+   * through the API (activate runs the lifecycle); any other session keeps the status it is given
+   * (change it with {@link updateSession}), its artifacts and counts derived from that status.
+   */
+  addSession(input: AddGraphSessionInput): GraphSessionRecord {
+    const status = input.status ?? 'draft';
+    const created = input.createdDateTime === undefined ? { ms: Math.floor(this.clock.now()), ticks: this.rng.int(0, 9999) } : toTick(input.createdDateTime);
+    const createdBy = input.createdBy === undefined ? { application: { id: '00000000-0000-4000-8000-00000000a11c', displayName: 'Simulator tests' } } : input.createdBy;
+    if (status === 'draft' && input.artifacts) {
+      const record = this.create(input.workload, input.artifacts, createdBy ?? {}, input.restoreJobType === 'granular' ? 'granular' : 'standard', { id: input.id, created });
+      record.createdBy = createdBy;
+      if (input.restoreJobType !== undefined) record.restoreJobType = input.restoreJobType;
+      if (input.counts) record.countsOverride = { ...countArtifacts(this.view(record).artifacts), ...input.counts };
+      return record;
+    }
+    const artifactCount = Math.max(0, Math.floor(input.artifactCount ?? input.artifacts?.length ?? 3));
+    const failedCount = failedFor(status, artifactCount);
+    const terminal = TERMINAL_STATUSES.has(status);
+    const now = Math.max(created.ms, Math.floor(this.clock.now()));
+    const record: GraphSessionRecord = {
+      id: input.id ?? this.rng.guid(),
+      workload: input.workload,
+      odataType: WORKLOAD_INFO[input.workload].odataType,
+      status,
+      restoreJobType: input.restoreJobType === undefined ? 'standard' : input.restoreJobType,
+      created,
+      createdBy,
+      lastModified: terminal ? tt(now) : created,
+      lastModifiedBy: createdBy,
+      completed: terminal ? tt(now) : null,
+      error: sessionError(status, failedCount, artifactCount),
+      countsHidden: false,
+      artifacts: [],
+      seeded: { artifactSeed: this.rng.int(1, 2 ** 31), artifactCount, failedCount, counts: countsOf(status, artifactCount, failedCount) },
+    };
+    if (input.counts) record.countsOverride = { ...record.seeded!.counts, ...input.counts };
+    this.sessions.set(record.id.toLowerCase(), record);
+    return record;
+  }
+
+  /**
+   * Changes a session's status and/or artifact counts, as if the upstream had moved it. A session
+   * running the activation lifecycle stops following the clock and keeps the status it is given.
+   * Throws for an unknown id.
+   */
+  updateSession(id: string, change: UpdateGraphSessionInput): GraphSessionRecord {
+    const record = this.get(id);
+    if (!record) throw new RangeError(`no Graph restore session ${id}`);
+    const before = this.view(record);
+    if (record.activatedAtMs !== undefined) {
+      // Freeze the lifecycle where it is: artifacts keep their current statuses.
+      const views = this.view(record, true).artifacts;
+      record.artifacts.forEach((a, i) => {
+        a.fixedStatus = views[i].status;
+        a.fixedStart = views[i].start;
+        a.fixedCompletion = views[i].completion;
+      });
+      record.activatedAtMs = undefined;
+      record.status = before.status;
+      record.completed = before.completed;
+      if (!change.counts) record.countsOverride = before.counts;
+    }
+    const now = tt(this.clock.now());
+    if (change.status !== undefined && change.status !== record.status) {
+      const status = change.status;
+      record.status = status;
+      const total = record.seeded?.artifactCount ?? record.artifacts.length;
+      const failedCount = failedFor(status, total);
+      if (record.seeded) {
+        record.seeded = { ...record.seeded, failedCount, counts: countsOf(status, total, failedCount) };
+      } else {
+        record.artifacts.forEach((a, i) => {
+          a.fixedStatus = seededArtifactStatus(status, i, total, failedCount);
+          a.willFail = a.fixedStatus === 'failed';
+        });
+      }
+      record.countsOverride = undefined;
+      record.completed = TERMINAL_STATUSES.has(status) ? now : null;
+      record.error = sessionError(status, failedCount, total);
+    }
+    if (change.counts) record.countsOverride = { ...this.view(record).counts, ...change.counts };
+    record.lastModified = now;
+    return record;
+  }
+
   countActivating(): number {
     let n = 0;
     for (const s of this.sessions.values()) if (this.view(s).status === 'activating') n++;
     return n;
   }
 
-  create(workload: GraphWorkloadKind, artifacts: NewArtifactInput[], createdBy: GraphIdentitySetRecord, jobType: 'standard' | 'granular' = 'standard'): GraphSessionRecord {
+  create(workload: GraphWorkloadKind, artifacts: NewArtifactInput[], createdBy: GraphIdentitySetRecord, jobType: 'standard' | 'granular' = 'standard', options: { id?: string; created?: TickTime } = {}): GraphSessionRecord {
     const now = this.clock.now();
-    const created: TickTime = { ms: Math.floor(now), ticks: this.rng.int(0, 9999) };
+    const created: TickTime = options.created ?? { ms: Math.floor(now), ticks: this.rng.int(0, 9999) };
     const record: GraphSessionRecord = {
-      id: this.rng.guid(),
+      id: options.id ?? this.rng.guid(),
       workload,
       odataType: WORKLOAD_INFO[workload].odataType,
       status: 'draft',
@@ -105,10 +242,11 @@ export class GraphStore {
           id: this.rng.guid(),
           protectedResourceId,
           restorePointId: a.restorePointId,
-          protectionTime: tt(now - 86_400_000),
+          protectionTime: a.protectionTime ?? tt(now - 86_400_000),
+          expirationTime: a.expirationTime,
           destinationType: a.destinationType,
           // A resource whose id says so fails: tests and demos can ask for a failure.
-          willFail: /fail/i.test(protectedResourceId) || /fail/i.test(a.restorePointId),
+          willFail: a.willFail ?? (/fail/i.test(protectedResourceId) || /fail/i.test(a.restorePointId)),
         };
       }),
     };
@@ -117,6 +255,12 @@ export class GraphStore {
   }
 
   activate(record: GraphSessionRecord): void {
+    if (record.seeded) {
+      // A seeded or added draft: its generated artifacts become real ones that the lifecycle runs.
+      record.artifacts = seededArtifacts(record).map((a) => ({ ...a, fixedStatus: undefined, fixedStart: undefined, fixedCompletion: undefined }));
+      record.seeded = undefined;
+    }
+    record.countsOverride = undefined;
     record.activatedAtMs = this.clock.now();
     record.status = 'activating';
     record.lastModified = tt(record.activatedAtMs);
@@ -125,9 +269,9 @@ export class GraphStore {
   /** The session as it is now: seeded sessions are fixed, activated ones move with the clock. */
   view(record: GraphSessionRecord, withArtifacts = false): SessionView {
     if (record.activatedAtMs === undefined) {
-      if (record.seeded && !withArtifacts) return { status: record.status, counts: record.seeded.counts, completed: record.completed, lastModified: record.lastModified, artifacts: [] };
+      if (record.seeded && !withArtifacts) return { status: record.status, counts: record.countsOverride ?? record.seeded.counts, completed: record.completed, lastModified: record.lastModified, artifacts: [] };
       const artifacts = this.artifactsOf(record).map((a) => ({ status: a.fixedStatus ?? 'added', start: a.fixedStart ?? null, completion: a.fixedCompletion ?? null }));
-      return { status: record.status, counts: record.seeded?.counts ?? countArtifacts(artifacts), completed: record.completed, lastModified: record.lastModified, artifacts };
+      return { status: record.status, counts: record.countsOverride ?? record.seeded?.counts ?? countArtifacts(artifacts), completed: record.completed, lastModified: record.lastModified, artifacts };
     }
     const now = this.clock.now();
     const { activatingMs, perArtifactMs, parallelArtifacts } = this.lifecycle;
@@ -207,12 +351,24 @@ export class GraphStore {
         restorePoint: {
           id: a.restorePointId,
           protectionDateTime: formatTicks(a.protectionTime),
-          expirationDateTime: formatTicks({ ms: a.protectionTime.ms + 365 * 86_400_000, ticks: a.protectionTime.ticks }),
+          expirationDateTime: formatTicks(a.expirationTime ?? { ms: a.protectionTime.ms + 365 * 86_400_000, ticks: a.protectionTime.ticks }),
           tags: 'none',
         },
       };
     });
   }
+}
+
+/** How many artifacts of a session with this status failed. */
+function failedFor(status: GraphSessionStatus, total: number): number {
+  if (status === 'failed') return total;
+  if (status === 'completedWithError') return total > 1 ? Math.max(1, Math.floor(total / 3)) : total;
+  return 0;
+}
+
+function sessionError(status: GraphSessionStatus, failed: number, total: number): GraphSessionRecord['error'] {
+  if (status !== 'failed' && status !== 'completedWithError') return null;
+  return { code: status === 'failed' ? 'RestoreFailed' : 'PartialFailure', message: `${failed} of ${total} artifacts failed to restore.`, target: null, details: [] };
 }
 
 function countArtifacts(artifacts: ArtifactView[]) {

@@ -21,6 +21,8 @@ export interface VeeamJobRecord {
   id: string;
   name: string;
   organizationId: string;
+  /** What the job backs up: users and groups (daily), teams, or SharePoint sites. */
+  kind?: 'daily' | 'teams' | 'sharepoint';
 }
 
 export interface VeeamEventRecord {
@@ -66,3 +68,104 @@ export interface VeeamSessionRecord {
 }
 
 export const SESSION_TYPE_LABEL: Record<VeeamSessionType, string> = { Vex: 'Exchange', Veod: 'OneDrive', Vesp: 'SharePoint', Vet: 'Teams' };
+
+// ---------------------------------------------------------------------------------------------
+// Discovery (notes §12.2): what jobs protect, their restore points, and the protected objects.
+
+export type VeeamJobKind = 'daily' | 'teams' | 'sharepoint';
+
+export interface VeeamRepositoryRecord {
+  id: string;
+  name: string;
+}
+
+/** Everything about a job beyond `VeeamJobRecord` (id, name, organisation). */
+export interface VeeamJobDetailRecord {
+  jobId: string;
+  kind: VeeamJobKind;
+  description: string;
+  repositoryId: string;
+  backupType: 'EntireOrganization' | 'SelectedItems';
+  dailyTime: string;
+  isEnabled: boolean;
+  lastStatus: 'Success' | 'Warning' | 'Failed' | 'NotConfigured';
+  lastRun: TickTime | null;
+  nextRun: TickTime | null;
+  lastBackup: TickTime | null;
+  eTag: number;
+}
+
+interface ProtectedBase {
+  /** Veeam's own id of the object (plain string; teams: a GUID). */
+  id: string;
+  /** Microsoft's id of the object. */
+  msid: string;
+  displayName: string;
+  organizationId: string;
+  backedUpOrganizationId: string;
+  /** The job that protects it, and the restore point index from which on it is in that job's points. */
+  jobId: string;
+  sinceIndex: number;
+  eTag: number;
+}
+
+export interface VeeamProtectedUserRecord extends ProtectedBase {
+  email: string;
+  accountType: 'User' | 'SharedMailbox' | 'PublicMailbox';
+  mailboxId: string;
+  archiveMailboxId: string | null;
+  oneDriveId: string | null;
+  oneDriveUrl: string | null;
+}
+
+export interface VeeamProtectedGroupRecord extends ProtectedBase {
+  mail: string;
+  mailboxId: string;
+  siteId: string;
+  siteUrl: string;
+}
+
+export interface VeeamProtectedSiteRecord extends ProtectedBase {
+  url: string;
+}
+
+export interface VeeamProtectedTeamRecord extends ProtectedBase {
+  description: string;
+  mail: string;
+}
+
+export interface VeeamRestorePointRecord {
+  id: string;
+  jobId: string;
+  organizationId: string;
+  repositoryId: string;
+  /** Position in its job's series (0 = first backup). */
+  index: number;
+  backupTime: TickTime;
+  isExchange: boolean;
+  isOneDrive: boolean;
+  isSharePoint: boolean;
+  isTeams: boolean;
+  isLongTermCopy: boolean;
+  isCopy: boolean;
+  isRetrieved: boolean;
+  eTag: number;
+  objectsEtag: number;
+  /** Ids of the protected objects in this point: exactly what the job protected at backupTime. */
+  userIds: string[];
+  groupIds: string[];
+  siteIds: string[];
+  teamIds: string[];
+}
+
+export interface VeeamDiscoveryData {
+  repositories: VeeamRepositoryRecord[];
+  jobDetails: VeeamJobDetailRecord[];
+  users: VeeamProtectedUserRecord[];
+  groups: VeeamProtectedGroupRecord[];
+  sites: VeeamProtectedSiteRecord[];
+  teams: VeeamProtectedTeamRecord[];
+  restorePoints: VeeamRestorePointRecord[];
+  /** Veeam's backed-up organisation id and Microsoft tenant id, by organisation id. */
+  organizationIds: Record<string, { backedUpOrganizationId: string; msid: string }>;
+}

@@ -1,6 +1,22 @@
 import { SeededRandom, deriveSeed } from '../common/random';
 import type { TickTime } from '../common/timestamps';
-import { SESSION_TYPE_LABEL, type VeeamEventRecord, type VeeamJobRecord, type VeeamOrganizationRecord, type VeeamSessionRecord, type VeeamSessionType } from './records';
+import { CONTOSO_DIRECTORY, DIRECTORY_SEED, WELL_KNOWN_DIRECTORY, directoryFor } from '../common/tenant';
+import {
+  SESSION_TYPE_LABEL,
+  type VeeamDiscoveryData,
+  type VeeamEventRecord,
+  type VeeamJobDetailRecord,
+  type VeeamJobKind,
+  type VeeamJobRecord,
+  type VeeamOrganizationRecord,
+  type VeeamProtectedGroupRecord,
+  type VeeamProtectedSiteRecord,
+  type VeeamProtectedTeamRecord,
+  type VeeamProtectedUserRecord,
+  type VeeamRestorePointRecord,
+  type VeeamSessionRecord,
+  type VeeamSessionType,
+} from './records';
 
 export const VEEAM_SEED_ANCHOR_MS = Date.UTC(2026, 9, 1, 9, 30, 0);
 
@@ -41,12 +57,21 @@ export function seedOrganizations(seed: number): VeeamOrganizationRecord[] {
   }));
 }
 
+/**
+ * Two jobs per listed organisation (daily backup of users and groups, Teams backup), then a
+ * SharePoint backup job for each organisation with SharePoint Online (drawn from their own
+ * sequence so the first jobs' ids are what they always were).
+ */
 export function seedJobs(orgs: VeeamOrganizationRecord[], seed: number): VeeamJobRecord[] {
   const rng = new SeededRandom(deriveSeed(seed, 'jobs'));
-  return orgs.filter((o) => o.listed).flatMap((o) => [
-    { id: rng.guid(), name: `${o.name} daily backup`, organizationId: o.id },
-    { id: rng.guid(), name: `${o.name} Teams backup`, organizationId: o.id },
+  const listed = orgs.filter((o) => o.listed);
+  const jobs: VeeamJobRecord[] = listed.flatMap((o) => [
+    { id: rng.guid(), name: `${o.name} daily backup`, organizationId: o.id, kind: 'daily' as const },
+    { id: rng.guid(), name: `${o.name} Teams backup`, organizationId: o.id, kind: 'teams' as const },
   ]);
+  const extra = new SeededRandom(deriveSeed(seed, 'jobs-sharepoint'));
+  for (const o of listed.filter((org) => org.isSharePointOnline)) jobs.push({ id: extra.guid(), name: `${o.name} SharePoint backup`, organizationId: o.id, kind: 'sharepoint' });
+  return jobs;
 }
 
 export function sessionName(type: VeeamSessionType, scope: string, ms: number): string {
@@ -146,3 +171,158 @@ export function generateEvents(session: VeeamSessionRecord): VeeamEventRecord[] 
   }
   return events;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Discovery seed: what each job protects, its daily restore points, the protected objects.
+
+const DAY_MS = 86_400_000;
+/** Daily restore points per job (the newest the evening before the anchor). */
+export const VEEAM_RESTORE_POINTS_PER_JOB = 21;
+
+/** A GUID fixed by a natural key, the same for every simulator seed. */
+function guidFor(label: string): string {
+  return new SeededRandom(deriveSeed(DIRECTORY_SEED, `veeam:${label}`)).guid();
+}
+
+export const VEEAM_REPOSITORIES = [
+  { id: guidFor('repository:default'), name: 'Default Backup Repository' },
+  { id: guidFor('repository:object'), name: 'Object storage (S3 compatible)' },
+];
+
+function jobKind(job: VeeamJobRecord): VeeamJobKind {
+  return job.kind ?? (/teams/i.test(job.name) ? 'teams' : /sharepoint/i.test(job.name) ? 'sharepoint' : 'daily');
+}
+
+/** Restore point ids are fixed by organisation, job kind and position, so they do not depend on the seed. */
+export function veeamRestorePointId(organizationName: string, kind: VeeamJobKind, index: number): string {
+  return guidFor(`restore-point:${organizationName}:${kind}:${index}`);
+}
+
+/**
+ * Seeds Veeam discovery from the shared tenant directories (`common/tenant.ts`): each listed
+ * organisation's daily job protects its users (mailbox, archive, OneDrive) and groups, its Teams
+ * job its teams, its SharePoint job its sites. Objects join their job over time (`sinceIndex`),
+ * and each job has one restore point a day for {@link VEEAM_RESTORE_POINTS_PER_JOB} days, from its
+ * first protected object on; a restore point holds exactly the objects its job protected then. A
+ * job with nothing to protect (northwind's Teams job) has no restore points. Object ids and
+ * restore point ids depend on the directory only; organisation and job ids on the seed.
+ */
+export function seedVeeamDiscovery(orgs: VeeamOrganizationRecord[], jobs: VeeamJobRecord[], seed: number): VeeamDiscoveryData {
+  const rng = new SeededRandom(deriveSeed(seed, 'discovery'));
+  const dayStart = VEEAM_SEED_ANCHOR_MS - (VEEAM_SEED_ANCHOR_MS % DAY_MS);
+  const data: VeeamDiscoveryData = { repositories: VEEAM_REPOSITORIES, jobDetails: [], users: [], groups: [], sites: [], teams: [], restorePoints: [], organizationIds: {} };
+  for (const org of orgs) {
+    const directory = directoryFor(org.name);
+    data.organizationIds[org.id] = { backedUpOrganizationId: guidFor(`backed-up-organization:${org.name}`), msid: directory?.tenantId ?? guidFor(`tenant:${org.name}`) };
+    if (!org.listed || !directory) continue;
+    const ids = data.organizationIds[org.id];
+    const objectRng = new SeededRandom(deriveSeed(DIRECTORY_SEED, `veeam-objects:${org.name}`));
+    const since = (wellKnown: boolean, early: boolean) => (wellKnown || early ? 0 : objectRng.int(0, 15));
+    const repositoryId = org.name === CONTOSO_DIRECTORY.organizationName || org.name.startsWith('fabrikam') ? VEEAM_REPOSITORIES[0].id : VEEAM_REPOSITORIES[1].id;
+    for (const job of jobs.filter((j) => j.organizationId === org.id)) {
+      const kind = jobKind(job);
+      const base = { organizationId: org.id, backedUpOrganizationId: ids.backedUpOrganizationId, jobId: job.id, eTag: 1 };
+      const users: VeeamProtectedUserRecord[] = [];
+      const groups: VeeamProtectedGroupRecord[] = [];
+      const sites: VeeamProtectedSiteRecord[] = [];
+      const teams: VeeamProtectedTeamRecord[] = [];
+      if (kind === 'daily') {
+        const people = org.name === CONTOSO_DIRECTORY.organizationName ? [...directory.people.filter((p) => p.accountType === 'User').slice(0, 50), ...directory.people.filter((p) => p.accountType !== 'User')] : directory.people;
+        people.forEach((p, i) => {
+          users.push({
+            ...base,
+            id: guidFor(`user:${org.name}:${p.email}`),
+            msid: p.directoryObjectId,
+            displayName: p.displayName,
+            email: p.email,
+            accountType: p.accountType,
+            mailboxId: guidFor(`mailbox:${p.email}`),
+            archiveMailboxId: p.hasArchive ? guidFor(`archive:${p.email}`) : null,
+            oneDriveId: p.oneDriveUrl ? guidFor(`onedrive:${p.email}`) : null,
+            oneDriveUrl: p.oneDriveUrl,
+            sinceIndex: since(p.email === WELL_KNOWN_DIRECTORY.mailboxEmail, i < 10),
+          });
+        });
+        for (const g of directory.groups) {
+          groups.push({ ...base, id: guidFor(`group:${g.mail}`), msid: g.groupId, displayName: g.displayName, mail: g.mail, mailboxId: guidFor(`group-mailbox:${g.mail}`), siteId: guidFor(`group-site:${g.siteUrl}`), siteUrl: g.siteUrl, sinceIndex: since(false, false) });
+        }
+      } else if (kind === 'sharepoint') {
+        directory.sites.forEach((site, i) => {
+          sites.push({ ...base, id: guidFor(`site:${site.url}`), msid: site.siteId, displayName: site.name, url: site.url, sinceIndex: since(site.url === WELL_KNOWN_DIRECTORY.siteUrl, i < 3) });
+        });
+      } else {
+        directory.teams.forEach((team, i) => {
+          teams.push({ ...base, id: guidFor(`team:${team.mail}`), msid: team.teamId, displayName: team.displayName, description: team.description, mail: team.mail, sinceIndex: since(false, i < 2) });
+        });
+      }
+      const all = [...users, ...groups, ...sites, ...teams];
+      const first = all.length ? Math.min(...all.map((o) => o.sinceIndex)) : VEEAM_RESTORE_POINTS_PER_JOB;
+      const minute = rng.int(0, 59);
+      const points: VeeamRestorePointRecord[] = [];
+      for (let index = first; index < VEEAM_RESTORE_POINTS_PER_JOB; index++) {
+        const ms = dayStart - (VEEAM_RESTORE_POINTS_PER_JOB - index) * DAY_MS + 22 * 3_600_000 + minute * 60_000 + rng.int(0, 59_999);
+        const inPoint = <T extends { sinceIndex: number; id: string }>(list: T[]) => list.filter((o) => o.sinceIndex <= index).map((o) => o.id);
+        const userIds = inPoint(users);
+        points.push({
+          id: veeamRestorePointId(org.name, kind, index),
+          jobId: job.id,
+          organizationId: org.id,
+          repositoryId,
+          index,
+          backupTime: { ms, ticks: rng.int(0, 9999) },
+          isExchange: kind === 'daily',
+          isOneDrive: kind === 'daily' && users.some((u) => u.oneDriveId && u.sinceIndex <= index),
+          isSharePoint: kind === 'sharepoint' || (kind === 'daily' && groups.some((g) => g.sinceIndex <= index)),
+          isTeams: kind === 'teams',
+          isLongTermCopy: false,
+          isCopy: false,
+          isRetrieved: false,
+          eTag: 1,
+          objectsEtag: 1 + index - first,
+          userIds,
+          groupIds: inPoint(groups),
+          siteIds: inPoint(sites),
+          teamIds: inPoint(teams),
+        });
+      }
+      const last = points[points.length - 1];
+      const detail: VeeamJobDetailRecord = {
+        jobId: job.id,
+        kind,
+        description: kind === 'daily' ? 'Mailboxes, archives, OneDrive and group mailboxes' : kind === 'teams' ? 'Microsoft Teams' : 'SharePoint Online sites',
+        repositoryId,
+        backupType: org.name === CONTOSO_DIRECTORY.organizationName || kind !== 'daily' ? 'SelectedItems' : 'EntireOrganization',
+        dailyTime: '22:00:00',
+        isEnabled: true,
+        lastStatus: !last ? 'NotConfigured' : org.name.startsWith('fabrikam') && kind === 'daily' ? 'Warning' : 'Success',
+        lastRun: last ? last.backupTime : null,
+        nextRun: last ? { ms: last.backupTime.ms + DAY_MS, ticks: 0 } : null,
+        lastBackup: last ? last.backupTime : null,
+        eTag: 1 + rng.int(0, 6),
+      };
+      data.jobDetails.push(detail);
+      data.users.push(...users);
+      data.groups.push(...groups);
+      data.sites.push(...sites);
+      data.teams.push(...teams);
+      data.restorePoints.push(...points);
+    }
+  }
+  return data;
+}
+
+const contosoName = CONTOSO_DIRECTORY.organizationName;
+/**
+ * Well-known Veeam discovery ids and names, for gateway tests (the same for every simulator seed;
+ * organisation and job ids are not: find them by `organizationName` in `sim.organizations`).
+ * Restore point id lists are newest first.
+ */
+export const VEEAM_WELL_KNOWN = Object.freeze({
+  ...WELL_KNOWN_DIRECTORY,
+  organizationName: contosoName,
+  protectedUserId: guidFor(`user:${contosoName}:${WELL_KNOWN_DIRECTORY.mailboxEmail}`),
+  mailboxId: guidFor(`mailbox:${WELL_KNOWN_DIRECTORY.mailboxEmail}`),
+  protectedSiteId: guidFor(`site:${WELL_KNOWN_DIRECTORY.siteUrl}`),
+  dailyJobRestorePointIds: Object.freeze(Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'daily', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i))),
+  sharePointJobRestorePointIds: Object.freeze(Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'sharepoint', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i))),
+});

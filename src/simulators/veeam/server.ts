@@ -7,7 +7,11 @@ import { SimServer, type RouteDefinition, type RouteHandler, type SimRequest, ty
 import { generateServerTls } from '../common/tls';
 import { formatTicks, parseQueryTime, compareTickTime, type TickTime } from '../common/timestamps';
 import { deriveSeed, SeededRandom } from '../common/random';
-import { generateEvents, seedJobs, seedOrganizations, seedVeeamSessions, sessionName } from './seed';
+import { Churn, type ChurnStepResult } from '../common/churn';
+import { generateEvents, seedJobs, seedOrganizations, seedVeeamDiscovery, seedVeeamSessions, sessionName } from './seed';
+import { ChangeFeed } from './changeFeed';
+import { VeeamDiscovery, discoveryRoutes } from './discovery';
+import { veeamChurnEvent } from './churn';
 import type { VeeamEventRecord, VeeamJobRecord, VeeamOrganizationRecord, VeeamSessionRecord, VeeamSessionType } from './records';
 
 export interface VeeamSimulatorOptions {
@@ -29,6 +33,23 @@ export interface VeeamSimulatorOptions {
   tlsHostNames?: string[];
   port?: number;
   host?: string;
+  /** Serve the v8 change feed `GET /v8/Events` (default true); false answers it 404, as a server without the feed. */
+  changeFeed?: boolean;
+  /** Change-feed events kept; older tokens are refused with 400 OutdatedChangeToken (default 10,000). */
+  changeFeedRetention?: number;
+  /** Cap on `timeoutSeconds` of a change-feed long poll (default 60). */
+  changeFeedMaxWaitSeconds?: number;
+  /** Session churn events per wall-clock minute from the start (default 0 = off); see `sim.churn`. */
+  churnPerMinute?: number;
+}
+
+/** What a test may change on a session with {@link VeeamSimulator.updateSession}. */
+export interface VeeamSessionChange {
+  state?: string;
+  result?: string;
+  /** `endTime`; by default set to now when the state becomes Stopped and cleared when it becomes Working. */
+  end?: TickTime | null;
+  details?: string;
 }
 
 export interface VeeamSimulator {
@@ -42,8 +63,33 @@ export interface VeeamSimulator {
   sessions: Map<string, VeeamSessionRecord>;
   organizations: VeeamOrganizationRecord[];
   jobs: VeeamJobRecord[];
-  /** Adds a session as if someone started a restore on the server (not through the API). */
-  addSession(partial?: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId'>> & { creation?: TickTime }): VeeamSessionRecord;
+  /** Protected objects, restore points and job details served by the discovery routes. */
+  discovery: VeeamDiscovery;
+  /**
+   * The v8 change feed behind `GET /v8/Events`. `changeFeed.enabled = false` makes the feed
+   * unavailable at run time (404, the fallback signal; also `PUT /_sim/changeFeed {"enabled":false}`);
+   * `changeFeed.headSeq`, `.waiting` (pending long polls) and `.latestToken()` help tests.
+   */
+  changeFeed: ChangeFeed;
+  /**
+   * Session churn: `churn.step()` performs one event (new Working session, due ones stopped, old
+   * Stopped ones removed while there are more sessions than at start-up); `churn.start(perMinute)`
+   * / `churn.stop()` run it on a wall-clock timer (unref'd; `close()` stops it).
+   */
+  churn: Churn;
+  /**
+   * Adds a session as if someone started a restore on the server (not through the API). On v8 the
+   * new session has eTag 1 and raises `RestoreSessionUpdate` on the change feed.
+   */
+  addSession(partial?: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId' | 'id'>> & { creation?: TickTime }): VeeamSessionRecord;
+  /**
+   * Changes a session's state / result / endTime / details as the server would; bumps its eTag and
+   * raises `RestoreSessionUpdate` (only when something changed). A session becoming Stopped gets an
+   * endTime (now) and a "Restore session stopped" event. Throws for an unknown id.
+   */
+  updateSession(id: string, change: VeeamSessionChange): VeeamSessionRecord;
+  /** Removes a session and raises `RestoreSessionDelete`; false when the id is unknown. */
+  removeSession(id: string): boolean;
   expireTokens(): void;
   /** Every access and refresh token issued so far (tests check that none leaks). */
   issuedTokens(): string[];
@@ -99,6 +145,12 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
   const clock = new SimClock();
   const organizations = seedOrganizations(seed);
   const jobs = seedJobs(organizations, seed);
+  const discovery = new VeeamDiscovery(seedVeeamDiscovery(organizations, jobs, seed));
+  const changeFeed = new ChangeFeed({ enabled: options.changeFeed ?? true, retention: options.changeFeedRetention });
+  const maxFeedWaitSeconds = options.changeFeedMaxWaitSeconds ?? 60;
+  // Churn works through the simulator's own controls (sim is assigned before any event can run).
+  const churn = new Churn((step) => churnEvent(step));
+  let churnEvent: (step: number) => ChurnStepResult = () => ({ added: [], advanced: [], removed: [] });
   const sessions = new Map<string, VeeamSessionRecord>();
   for (const s of seedVeeamSessions(options.sessionCount ?? 300, seed, organizations, options.legacyStates ?? false)) sessions.set(s.id, s);
   const runtimeRng = new SeededRandom(deriveSeed(seed, 'runtime'));
@@ -115,6 +167,36 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     return key;
   };
   let sim: VeeamSimulator;
+
+  /** A new session record (not yet stored, no feed event). */
+  const newSession = (partial: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId' | 'id'>> & { creation?: TickTime }): VeeamSessionRecord => {
+    const org = organizations.find((o) => o.id === partial.organizationId) ?? organizations[0];
+    const type = partial.type ?? 'Vex';
+    const creation = partial.creation ?? { ms: Math.floor(clock.now()), ticks: runtimeRng.int(0, 9999) };
+    const state = partial.state ?? 'Working';
+    return {
+      id: (partial.id ?? runtimeRng.guid()).toLowerCase(),
+      name: sessionName(type, `Organization: ${org.name}`, creation.ms),
+      organizationId: org.id,
+      organizationName: org.name,
+      type,
+      creation,
+      end: state === 'Stopped' ? creation : null,
+      omitEndTime: false,
+      state,
+      result: partial.result ?? 'Success',
+      initiatedBy: username,
+      details: '',
+      scopeName: '',
+      clientHost: 'VB365-SRV01',
+      reason: '',
+      eTag: 1,
+      eventSeed: runtimeRng.int(1, 2 ** 31),
+      eventCount: 1,
+      extraEvents: [],
+      stats: { total: 0, restored: 0, failed: 0, skipped: 0 },
+    };
+  };
 
   const linksFor = (version: string, s: VeeamSessionRecord) => ({
     self: { href: `/${version}/restoresessions/${s.id}` },
@@ -172,9 +254,13 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       officeName: o.officeName,
     };
     if (version !== 'v6') body.description = null;
-    if (version === 'v8') Object.assign(body, { msid: null, backedUpOrganizationId: null });
+    if (version === 'v8') {
+      const ids = discovery.organizationIdsOf(o.id);
+      Object.assign(body, { msid: ids?.msid ?? null, backedUpOrganizationId: ids?.backedUpOrganizationId ?? null });
+    }
     if (extendedView) Object.assign(body, { isBackedup: true, firstBackuptime: o.firstBackup ? formatTicks(o.firstBackup) : null, lastBackuptime: o.lastBackup ? formatTicks(o.lastBackup) : null });
-    body._links = { self: { href: `/${version}/organizations/${o.id}` }, jobs: { href: `/${version}/organizations/${o.id}/jobs` } };
+    // v8 removed /Organizations/{id}/Jobs: its jobs link is the filtered job list.
+    body._links = { self: { href: `/${version}/organizations/${o.id}` }, jobs: { href: version === 'v8' ? `/v8/jobs?organizationId=${o.id}` : `/${version}/organizations/${o.id}/jobs` } };
     return body;
   };
 
@@ -256,22 +342,74 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     }
   };
 
+  /**
+   * `GET /RestoreSessions`. All versions filter on creationTime with `startTimeFrom`/`startTimeTo`
+   * (inclusive). v6/v7 keep a stable but meaningless order (they promise none). v8 also filters on
+   * endTime with `endTimeFrom`/`endTimeTo` (inclusive; a Working session has no endTime and is left
+   * out by either) and is always sorted: `orderBy` CreationTime (default) or EndTime, descending
+   * unless `orderAsc=true`; with EndTime, Working sessions sort as if they ended last. Ties fall to
+   * the creation time's 100 ns ticks, then the id.
+   */
   const listSessions = authenticated((req, _params, version) => {
-    const from = req.query.get('startTimeFrom');
-    const to = req.query.get('startTimeTo');
-    const fromMs = from === null ? null : parseQueryTime(from);
-    const toMs = to === null ? null : parseQueryTime(to);
-    if ((from !== null && fromMs === null) || (to !== null && toMs === null)) return veeamError(400, 'startTimeFrom and startTimeTo must be UTC date-times.', version, 'ParameterValidationFailure');
-    let list = [...sessions.values()].filter((s) => (fromMs === null || s.creation.ms >= fromMs) && (toMs === null || s.creation.ms <= toMs));
-    const orderBy = version === 'v8' ? req.query.get('orderBy') : null;
-    if (orderBy !== null) {
-      const asc = (req.query.get('orderAsc') ?? 'false').toLowerCase() === 'true';
-      const key = orderBy.toLowerCase() === 'endtime' ? (s: VeeamSessionRecord) => s.end ?? { ms: Number.MAX_SAFE_INTEGER, ticks: 0 } : (s: VeeamSessionRecord) => s.creation;
-      list.sort((a, b) => compareTickTime(key(a), key(b)) * (asc ? 1 : -1));
-    } else {
-      list.sort((a, b) => orderKey(a) - orderKey(b));
+    const times: Record<string, number | null> = {};
+    const names = version === 'v8' ? ['startTimeFrom', 'startTimeTo', 'endTimeFrom', 'endTimeTo'] : ['startTimeFrom', 'startTimeTo'];
+    for (const name of names) {
+      const text = req.query.get(name);
+      times[name] = text === null ? null : parseQueryTime(text);
+      if (text !== null && times[name] === null) return veeamError(400, `${names.join(', ')} must be UTC date-times.`, version, 'ParameterValidationFailure');
     }
-    return page(req, version, list, (s) => renderSession(version, s), version !== 'v8');
+    const inRange = (ms: number | undefined, from: number | null, to: number | null) => (from === null || (ms !== undefined && ms >= from)) && (to === null || (ms !== undefined && ms <= to));
+    const list = [...sessions.values()].filter((s) => inRange(s.creation.ms, times.startTimeFrom, times.startTimeTo) && (version !== 'v8' || inRange(s.end?.ms, times.endTimeFrom ?? null, times.endTimeTo ?? null)));
+    if (version !== 'v8') {
+      list.sort((a, b) => orderKey(a) - orderKey(b));
+      return page(req, version, list, (s) => renderSession(version, s), true);
+    }
+    const orderBy = req.query.get('orderBy') ?? 'CreationTime';
+    if (!/^(CreationTime|EndTime)$/i.test(orderBy)) return veeamError(400, `The value '${orderBy}' is not valid for orderBy: use CreationTime or EndTime.`, version, 'ParameterValidationFailure');
+    const orderAsc = req.query.get('orderAsc') ?? 'false';
+    if (!/^(true|false)$/i.test(orderAsc)) return veeamError(400, `The value '${orderAsc}' is not valid for orderAsc.`, version, 'ParameterValidationFailure');
+    const asc = orderAsc.toLowerCase() === 'true';
+    const never = { ms: Number.MAX_SAFE_INTEGER, ticks: 0 };
+    const key = orderBy.toLowerCase() === 'endtime' ? (s: VeeamSessionRecord) => s.end ?? never : (s: VeeamSessionRecord) => s.creation;
+    list.sort((a, b) => (compareTickTime(key(a), key(b)) || compareTickTime(a.creation, b.creation) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) * (asc ? 1 : -1));
+    return page(req, version, list, (s) => renderSession(version, s), false);
+  });
+
+  /**
+   * `GET /v8/Events`, the server-wide change feed (v6/v7: 404). `from` is required (a token or
+   * `latest`), `limit` 1..10,000 (default 30), `timeoutSeconds` a long poll in wall-clock seconds,
+   * capped at `changeFeedMaxWaitSeconds` (60): with nothing after `from`, the answer waits until an
+   * event appears or the time runs out, then sends `results: []` and a token the client can reuse.
+   * A garbled token is 400 ParameterValidationFailure; one from before the retained events, from
+   * another server instance or from the future is 400 OutdatedChangeToken: re-read everything and
+   * start again from `latest`. When the feed is disabled the route answers the not-found 404.
+   */
+  const changeEvents = authenticated(async (req, _params, version) => {
+    if (version !== 'v8' || !changeFeed.enabled) return veeamErrors.notFound(req);
+    const from = req.query.get('from');
+    if (from === null || from === '') return veeamError(400, "The 'from' parameter is required: a change token or 'latest'.", version, 'ParameterValidationFailure');
+    const limitText = req.query.get('limit');
+    if (limitText !== null && !/^[1-9]\d*$/.test(limitText)) return veeamError(400, 'The limit parameter must be a positive integer.', version, 'ParameterValidationFailure');
+    const limit = Math.min(limitText === null ? 30 : Number(limitText), maxPageSize);
+    const timeoutText = req.query.get('timeoutSeconds');
+    if (timeoutText !== null && !/^\d+$/.test(timeoutText)) return veeamError(400, 'The timeoutSeconds parameter must be a non-negative integer.', version, 'ParameterValidationFailure');
+    const timeoutSeconds = Math.min(timeoutText === null ? 0 : Number(timeoutText), maxFeedWaitSeconds);
+    const refused = (problem: 'malformed' | 'outdated') =>
+      problem === 'malformed'
+        ? veeamError(400, `The change token '${from}' is not valid.`, version, 'ParameterValidationFailure')
+        : veeamError(400, 'The change token is outdated: events after it are no longer available. Read the current state again and continue from latest.', version, 'OutdatedChangeToken');
+    const position = changeFeed.position(from);
+    if (!position.ok) return refused(position.problem);
+    let read = changeFeed.read(position.seq, limit);
+    if (read.events.length === 0 && timeoutSeconds > 0) {
+      await changeFeed.wait(position.seq, timeoutSeconds * 1000);
+      if (!changeFeed.enabled) return veeamErrors.notFound(req);
+      const again = changeFeed.position(changeFeed.tokenFor(position.seq));
+      if (!again.ok) return refused(again.problem);
+      read = changeFeed.read(position.seq, limit);
+    }
+    const self = new URLSearchParams(req.query);
+    return { status: 200, body: { nextChangeToken: changeFeed.tokenFor(read.nextSeq), limit, setId: randomUUID(), results: read.events, _links: { self: { href: `${req.path}?${self.toString()}` } } } };
   });
 
   const explore = (req: SimRequest, version: string, user: string, org: VeeamOrganizationRecord, scope: string): SimResponse => {
@@ -281,11 +419,13 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     if (body.dateTime !== undefined && body.dateTime !== null && (typeof body.dateTime !== 'string' || parseQueryTime(body.dateTime) === null)) {
       return veeamError(400, `The value '${String(body.dateTime)}' is not valid for dateTime.`, version, 'ParameterValidationFailure');
     }
-    const record = sim.addSession({ type, organizationId: org.id, state: 'Working', result: 'Success' });
+    const record = newSession({ type, organizationId: org.id, state: 'Working', result: 'Success' });
     record.name = sessionName(type, scope, record.creation.ms);
     record.initiatedBy = user;
     record.clientHost = 'VB365-SRV01';
     record.eventCount = 1;
+    sessions.set(record.id, record);
+    changeFeed.emit({ eventType: 'RestoreSessionUpdate', id: record.id, eTag: record.eTag });
     return { status: version === 'v8' ? 201 : 200, body: renderSession(version, record) };
   };
 
@@ -334,21 +474,25 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       pattern: '/{version}/RestoreSessions/{id}/Stop',
       handler: withSession((_req, s, version) => {
         if (s.state !== 'Working') return veeamError(400, `Restore session ${s.id} is not running: its state is ${s.state}.`, version, 'OperationConflict');
-        const now = clock.now();
-        s.state = 'Stopped';
-        s.end = { ms: Math.floor(now), ticks: runtimeRng.int(0, 9999) };
-        s.eTag += 1;
-        s.extraEvents.push({ id: runtimeRng.guid(), type: 'None', status: 'Success', start: s.end, end: s.end, title: 'Restore session stopped', message: 'Restore session stopped', itemSizeBytes: 0 });
-        s.eventCount = Math.max(s.eventCount, 1);
+        sim.updateSession(s.id, { state: 'Stopped' });
         return version === 'v8' ? { status: 204 } : { status: 200 };
       }),
     },
+    { method: 'GET', pattern: '/{version}/Events', handler: changeEvents },
     {
       method: 'GET',
       pattern: '/{version}/Organizations',
       handler: authenticated((req, _params, version) => {
         const extended = (req.query.get('extendedView') ?? (version === 'v6' ? 'true' : 'false')).toLowerCase() === 'true';
-        const listed = organizations.filter((o) => o.listed);
+        let listed = organizations.filter((o) => o.listed);
+        if (version === 'v8') {
+          // v8 filters by the Microsoft tenant id and by Veeam's backed-up organisation id.
+          const msid = req.query.get('msid');
+          const backedUp = req.query.get('backedUpOrganizationId');
+          if (msid !== null && !GUID.test(msid)) return veeamError(400, `The value '${msid}' is not valid for msid.`, version, 'ParameterValidationFailure');
+          if (msid !== null) listed = listed.filter((o) => discovery.organizationIdsOf(o.id)?.msid.toLowerCase() === msid.toLowerCase());
+          if (backedUp !== null) listed = listed.filter((o) => discovery.organizationIdsOf(o.id)?.backedUpOrganizationId.toLowerCase() === backedUp.toLowerCase());
+        }
         const render = (o: VeeamOrganizationRecord) => renderOrganization(version, o, extended);
         return version === 'v8' ? page(req, version, listed, render, false) : { status: 200, body: listed.map(render) };
       }),
@@ -383,6 +527,15 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
         return explore(req, version, user, o, `Job: ${job.name}`);
       }),
     },
+    ...discoveryRoutes({
+      organizations,
+      jobs,
+      discovery,
+      authenticated: (handler) => authenticated((req, params, version) => handler(req, params, version)),
+      page,
+      error: veeamError,
+      notFound: veeamErrors.notFound,
+    }),
   ];
 
   const tlsEnabled = options.tls ?? true;
@@ -407,12 +560,44 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
         method: 'POST',
         pattern: '/_sim/sessions',
         handler: (req) => {
-          const body = (req.body ?? {}) as { type?: VeeamSessionType; state?: string; result?: string };
-          const record = sim.addSession({ type: body.type, state: body.state, result: body.result });
+          const body = (req.body ?? {}) as { type?: VeeamSessionType; state?: string; result?: string; organizationId?: string };
+          const record = sim.addSession({ type: body.type, state: body.state, result: body.result, organizationId: body.organizationId });
           return { status: 201, body: renderSession('v6', record) };
         },
       },
-      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'veeam', sessions: sessions.size, organizations: organizations.filter((o) => o.listed).map((o) => ({ id: o.id, name: o.name })), jobs, username, caFile } }) },
+      {
+        method: 'PATCH',
+        pattern: '/_sim/sessions/{id}',
+        handler: (req, { id }) => {
+          if (!sessions.has(id.toLowerCase())) return { status: 404, body: { message: `no session ${id}` } };
+          const body = (req.body ?? {}) as { state?: string; result?: string; details?: string };
+          return { status: 200, body: renderSession('v8', sim.updateSession(id, { state: body.state, result: body.result, details: body.details })) };
+        },
+      },
+      { method: 'DELETE', pattern: '/_sim/sessions/{id}', handler: (_req, { id }) => (sim.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }) },
+      { method: 'GET', pattern: '/_sim/changeFeed', handler: () => ({ status: 200, body: { enabled: changeFeed.enabled, head: changeFeed.headSeq, retained: changeFeed.size, waiting: changeFeed.waiting } }) },
+      {
+        method: 'PUT',
+        pattern: '/_sim/changeFeed',
+        handler: (req) => {
+          const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
+          if (typeof enabled !== 'boolean') return { status: 400, body: { message: 'body must be {"enabled": true|false}' } };
+          changeFeed.enabled = enabled;
+          return { status: 200, body: { enabled: changeFeed.enabled, head: changeFeed.headSeq } };
+        },
+      },
+      {
+        method: 'PUT',
+        pattern: '/_sim/churn',
+        handler: (req) => {
+          const rate = (req.body as { ratePerMinute?: unknown } | undefined)?.ratePerMinute;
+          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
+          churn.start(rate);
+          return { status: 200, body: { ratePerMinute: churn.rate, steps: churn.stepCount } };
+        },
+      },
+      { method: 'POST', pattern: '/_sim/churn/step', handler: () => ({ status: 200, body: churn.step() }) },
+      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'veeam', sessions: sessions.size, organizations: organizations.filter((o) => o.listed).map((o) => ({ id: o.id, name: o.name })), jobs, username, caFile, changeFeed: changeFeed.enabled, churnPerMinute: churn.rate } }) },
     ],
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -427,41 +612,67 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     sessions,
     organizations,
     jobs,
+    discovery,
+    changeFeed,
+    churn,
     addSession: (partial = {}) => {
-      const org = organizations.find((o) => o.id === partial.organizationId) ?? organizations[0];
-      const type = partial.type ?? 'Vex';
-      const creation = partial.creation ?? { ms: Math.floor(clock.now()), ticks: runtimeRng.int(0, 9999) };
-      const state = partial.state ?? 'Working';
-      const record: VeeamSessionRecord = {
-        id: runtimeRng.guid(),
-        name: sessionName(type, `Organization: ${org.name}`, creation.ms),
-        organizationId: org.id,
-        organizationName: org.name,
-        type,
-        creation,
-        end: state === 'Stopped' ? creation : null,
-        omitEndTime: false,
-        state,
-        result: partial.result ?? 'Success',
-        initiatedBy: username,
-        details: '',
-        scopeName: '',
-        clientHost: 'VB365-SRV01',
-        reason: '',
-        eTag: 1,
-        eventSeed: runtimeRng.int(1, 2 ** 31),
-        eventCount: 1,
-        extraEvents: [],
-        stats: { total: 0, restored: 0, failed: 0, skipped: 0 },
-      };
+      const record = newSession(partial);
       sessions.set(record.id, record);
+      changeFeed.emit({ eventType: 'RestoreSessionUpdate', id: record.id, eTag: record.eTag });
       return record;
+    },
+    updateSession: (id, change) => {
+      const s = sessions.get(id.toLowerCase());
+      if (!s) throw new RangeError(`no Veeam restore session ${id}`);
+      let changed = false;
+      const now = (): TickTime => ({ ms: Math.floor(clock.now()), ticks: runtimeRng.int(0, 9999) });
+      if (change.end !== undefined && (change.end === null ? s.end !== null : !s.end || compareTickTime(change.end, s.end) !== 0)) {
+        s.end = change.end;
+        changed = true;
+      }
+      if (change.state !== undefined && change.state !== s.state) {
+        s.state = change.state;
+        changed = true;
+        if (change.end === undefined) s.end = s.state === 'Stopped' ? now() : s.state === 'Working' ? null : s.end;
+        if (s.state === 'Stopped') {
+          const at = s.end ?? now();
+          s.extraEvents.push({ id: runtimeRng.guid(), type: 'None', status: 'Success', start: at, end: at, title: 'Restore session stopped', message: 'Restore session stopped', itemSizeBytes: 0 });
+          s.eventCount = Math.max(s.eventCount, 1);
+        }
+      }
+      if (change.result !== undefined && change.result !== s.result) {
+        s.result = change.result;
+        changed = true;
+      }
+      if (change.details !== undefined && change.details !== s.details) {
+        s.details = change.details;
+        changed = true;
+      }
+      if (changed) {
+        s.omitEndTime = false;
+        s.eTag += 1;
+        changeFeed.emit({ eventType: 'RestoreSessionUpdate', id: s.id, eTag: s.eTag });
+      }
+      return s;
+    },
+    removeSession: (id) => {
+      const s = sessions.get(id.toLowerCase());
+      if (!s) return false;
+      sessions.delete(s.id);
+      changeFeed.emit({ eventType: 'RestoreSessionDelete', id: s.id });
+      return true;
     },
     expireTokens: () => {
       for (const entry of accessTokens.values()) entry.expires = 0;
     },
     issuedTokens: () => [...accessTokens.keys(), ...refreshTokens.keys()],
-    close: () => server.close(),
+    close: async () => {
+      churn.stop();
+      changeFeed.close();
+      await server.close();
+    },
   };
+  churnEvent = veeamChurnEvent(sim, seed, sessions.size);
+  if (options.churnPerMinute) churn.start(options.churnPerMinute);
   return sim;
 }
