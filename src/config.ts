@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 
 const sourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be letters, digits, - or _ (at most 64), starting with a letter or digit');
@@ -15,44 +15,49 @@ const tlsSchema = z
 
 const timeoutsSchema = z
   .object({
-    connectMs: z.number().int().positive().optional(),
+    connectMs: z.number().int().positive().default(5_000),
     /** Until the first byte of the answer. */
-    headersMs: z.number().int().positive().optional(),
+    headersMs: z.number().int().positive().default(10_000),
     /** Longest silence while the body arrives. */
-    bodyMs: z.number().int().positive().optional(),
+    bodyMs: z.number().int().positive().default(10_000),
     /** The whole request. */
-    totalMs: z.number().int().positive().optional(),
+    totalMs: z.number().int().positive().default(30_000),
   })
-  .strict();
+  .strict()
+  .prefault({});
 
 const retriesSchema = z
   .object({
     /** Retries of one idempotent call (reads only; writes are never retried). */
-    max: z.number().int().min(0).max(10).optional(),
+    max: z.number().int().min(0).max(10).default(2),
     /** The longest Retry-After waited out inside a request; longer ones answer UPSTREAM_THROTTLED. */
-    maxRetryAfterSeconds: z.number().min(0).max(60).optional(),
+    maxRetryAfterSeconds: z.number().min(0).max(60).default(5),
   })
-  .strict();
+  .strict()
+  .prefault({});
 
 const circuitBreakerSchema = z
   .object({
-    failureThreshold: z.number().int().min(1).max(100).optional(),
-    openSeconds: z.number().min(0.1).max(600).optional(),
+    /** Consecutive failed calls (after their retries) that open the circuit. */
+    failureThreshold: z.number().int().min(1).max(100).default(5),
+    /** How long an open circuit fails fast before one probe call is let through. */
+    openSeconds: z.number().min(0.1).max(600).default(10),
   })
-  .strict();
+  .strict()
+  .prefault({});
 
 const commonSource = {
   id: sourceId,
   name: z.string().min(1),
   baseUrl: httpUrl,
   tls: tlsSchema.optional(),
-  timeouts: timeoutsSchema.optional(),
-  retries: retriesSchema.optional(),
-  circuitBreaker: circuitBreakerSchema.optional(),
-  /** Largest upstream answer read, in bytes (default 32 MiB). */
-  maxResponseBytes: z.number().int().positive().optional(),
+  timeouts: timeoutsSchema,
+  retries: retriesSchema,
+  circuitBreaker: circuitBreakerSchema,
+  /** Largest upstream answer read, in bytes. */
+  maxResponseBytes: z.number().int().positive().default(32 * 1_048_576),
   /** Keep-alive connections per upstream origin. */
-  connections: z.number().int().min(1).max(256).optional(),
+  connections: z.number().int().min(1).max(256).default(16),
 };
 
 const graphSourceSchema = z
@@ -65,7 +70,7 @@ const graphSourceSchema = z
         clientId: z.string().min(1),
         clientSecret: z.string().min(1),
         tokenUrl: httpUrl.optional(),
-        scope: z.string().min(1).optional(),
+        scope: z.string().min(1).default('https://graph.microsoft.com/.default'),
       })
       .strict(),
   })
@@ -78,9 +83,9 @@ const veeamSourceSchema = z
     apiVersion: z.enum(['v6', 'v7', 'v8']).default('v6'),
     auth: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(),
     /** Page size for session listings (VB365 caps it at 10,000). */
-    pageSize: z.number().int().min(1).max(10_000).optional(),
+    pageSize: z.number().int().min(1).max(10_000).default(1000),
     /** Parallel single-session reads for one GraphQL request. */
-    maxConcurrency: z.number().int().min(1).max(64).optional(),
+    maxConcurrency: z.number().int().min(1).max(64).default(8),
   })
   .strict();
 
@@ -115,8 +120,15 @@ const callerAuthSchema = z.discriminatedUnion('mode', [
           jwksUrl: httpUrl.optional(),
           issuer: z.string().min(1),
           audience: z.string().min(1),
-          /** Claim holding the role (a string or a list); a dotted path reaches nested claims. */
-          roleClaim: z.string().min(1).default('role'),
+          /** Claim holding the role values (a string or a list); a dotted path reaches nested claims. */
+          roleClaim: z.string().min(1).default('roles'),
+          /** Which claim values grant which role (e.g. an Entra app role `Restore.Operator`). */
+          roleMapping: z
+            .object({ reader: z.array(z.string().min(1)).default(['reader']), operator: z.array(z.string().min(1)).default(['operator']) })
+            .strict()
+            .prefault({}),
+          /** Tokens without `exp` never expire: refused unless this is turned off. */
+          requireExp: z.boolean().default(true),
           clockToleranceSeconds: z.number().min(0).max(300).default(30),
         })
         .strict()
@@ -125,6 +137,10 @@ const callerAuthSchema = z.discriminatedUnion('mode', [
     .strict(),
 ]);
 
+/**
+ * Every default lives here, once: nested objects use `prefault({})`, so their own field defaults
+ * apply when a section is left out.
+ */
 const configSchema = z
   .object({
     server: z
@@ -134,28 +150,43 @@ const configSchema = z
         bodyLimitBytes: z.number().int().positive().default(1_048_576),
         graphiql: z.boolean().default(true),
         introspection: z.boolean().default(true),
-        /** Query limits (contract §4 defaults: depth 12, aliases 30, directives 20, tokens 5,000, cost 50,000). */
+        /** Query limits (contract §4 defaults). */
         limits: z
           .object({
-            depth: z.number().int().positive().optional(),
-            aliases: z.number().int().positive().optional(),
-            directives: z.number().int().positive().optional(),
-            tokens: z.number().int().positive().optional(),
-            cost: z.number().int().positive().optional(),
+            depth: z.number().int().positive().default(12),
+            aliases: z.number().int().positive().default(30),
+            directives: z.number().int().positive().default(20),
+            tokens: z.number().int().positive().default(5000),
+            cost: z.number().int().positive().default(50_000),
+            /** Most ids one `nodes(ids)` may ask for. */
+            maxIds: z.number().int().min(1).max(10_000).default(500),
           })
           .strict()
-          .optional(),
+          .prefault({}),
         /** Upstream retries one GraphQL request may spend across all sources. */
         retryBudgetPerRequest: z.number().int().min(0).max(1000).default(10),
-        /** How long SIGTERM waits for requests in flight before closing their connections. */
+        /** After SIGTERM, /readyz answers 503 this long while requests are still served (load balancers notice). */
+        shutdownDelaySeconds: z.number().min(0).max(300).default(5),
+        /** Then the listener closes and requests in flight get this long to finish. */
         shutdownGraceSeconds: z.number().min(0).max(300).default(10),
+        /** A request (headers and body) must arrive within this; slow senders get 408. */
+        requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
+        /** Open client connections (HTTP and WebSocket) at most; more are refused at accept. */
+        maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
       })
       .strict()
-      .default({ port: 4000, host: '0.0.0.0', bodyLimitBytes: 1_048_576, graphiql: true, introspection: true, retryBudgetPerRequest: 10, shutdownGraceSeconds: 10 }),
+      .prefault({}),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
-      .default({ level: 'info' }),
+      .prefault({}),
+    metrics: z
+      .object({
+        /** Distinct operation names kept as label values; later names count as `other`. */
+        maxOperationLabels: z.number().int().min(0).max(10_000).default(100),
+      })
+      .strict()
+      .prefault({}),
     auth: callerAuthSchema.default({ mode: 'none' }),
     cache: z
       .object({
@@ -166,14 +197,23 @@ const configSchema = z
         /** Terminal sessions (and their parts) change no more. */
         terminalSessionTtlSeconds: z.number().min(0).max(86_400).default(300),
         organizationTtlSeconds: z.number().min(0).max(86_400).default(300),
+        /** How long an id an upstream does not know is remembered as unknown. */
+        notFoundTtlSeconds: z.number().min(0).max(3600).default(30),
         /** Bounds of the in-memory cache. */
         maxEntries: z.number().int().min(100).default(50_000),
         maxBytes: z.number().int().min(1_048_576).default(128 * 1_048_576),
         /** Redis shared by several replicas (ioredis URL, e.g. redis://redis:6379/0); in-memory when absent. */
-        redis: z.object({ url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL') }).strict().optional(),
+        redis: z
+          .object({
+            url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+            /** A Redis command unanswered after this long counts as failed (the gateway answers from upstreams). */
+            commandTimeoutMs: z.number().int().min(10).max(60_000).default(500),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
-      .default({ listTtlSeconds: 5, sessionTtlSeconds: 5, terminalSessionTtlSeconds: 300, organizationTtlSeconds: 300, maxEntries: 50_000, maxBytes: 128 * 1_048_576 }),
+      .prefault({}),
     subscriptions: z
       .object({
         /** Poll interval per source while it has sessions that can still change. */
@@ -182,9 +222,14 @@ const configSchema = z
         idleIntervalSeconds: z.number().min(0.1).max(3600).default(15),
         /** Subscriptions one graphql-ws connection may hold at once. */
         maxPerConnection: z.number().int().min(1).max(1000).default(20),
+        /** Largest WebSocket message accepted; bigger ones close the connection with 1009. */
+        maxPayloadBytes: z.number().int().min(1024).max(16 * 1_048_576).default(65_536),
+        /** Open WebSocket connections, in all and from one client address. */
+        maxConnections: z.number().int().min(1).max(1_000_000).default(2000),
+        maxConnectionsPerClient: z.number().int().min(1).max(100_000).default(50),
       })
       .strict()
-      .default({ activeIntervalSeconds: 2, idleIntervalSeconds: 15, maxPerConnection: 20 }),
+      .prefault({}),
     sources: z.array(z.discriminatedUnion('vendor', [graphSourceSchema, veeamSourceSchema])).min(1, 'needs at least one source'),
   })
   .strict()
@@ -248,11 +293,34 @@ export function parseConfig(raw: unknown, options: { env?: NodeJS.ProcessEnv; ba
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: '${env.PORT}' is not a port number`);
     config.server.port = port;
   }
+  if (env.HOST !== undefined && env.HOST !== '') config.server.host = env.HOST;
   const baseDir = options.baseDir ?? process.cwd();
   for (const source of config.sources) {
     if (source.tls?.caFile) source.tls.caFile = path.resolve(baseDir, source.tls.caFile);
   }
   return config;
+}
+
+/**
+ * A syntax error with the line it is on and a caret under the column, so the mistake can be seen
+ * without opening the file (yaml reports a position; JSON.parse a character offset).
+ */
+function describeSyntaxError(err: unknown, text: string): string {
+  const message = (err as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  let line: number | undefined;
+  let column: number | undefined;
+  if (err instanceof YAMLParseError && err.linePos) ({ line, col: column } = err.linePos[0]);
+  else {
+    const offset = /position (\d+)/.exec(message)?.[1];
+    if (offset !== undefined) {
+      const before = text.slice(0, Number(offset));
+      line = before.split('\n').length;
+      column = Number(offset) - before.lastIndexOf('\n');
+    }
+  }
+  if (line === undefined || column === undefined) return message;
+  const source = (text.split(/\r?\n/)[line - 1] ?? '').slice(0, 200);
+  return `${message}\n  line ${line}, column ${column}:\n    ${source}\n    ${' '.repeat(Math.max(0, column - 1))}^`;
 }
 
 /** Reads a YAML or JSON configuration file. */
@@ -267,7 +335,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`configuration file ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${describeSyntaxError(err, text)}`);
   }
   return parseConfig(raw, { env, baseDir: path.dirname(path.resolve(file)) });
 }

@@ -1,4 +1,6 @@
 import type { Caller } from './auth/callerAuth';
+import type { Clock } from './clock';
+import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import type { SourceModel } from './model';
@@ -24,6 +26,8 @@ export interface GatewayServices {
   sourceIds: ReadonlySet<string>;
   metrics: GatewayMetrics;
   logger: Logger;
+  clock: Clock;
+  limits: GatewayConfig['server']['limits'];
 }
 
 /** Per-request DataLoaders, created on first use for each source and dropped with the request. */
@@ -87,4 +91,13 @@ export interface GatewayContext {
   services: GatewayServices;
   loaders: RequestLoaders;
   partialFailures: PartialFailures;
+}
+
+/**
+ * The one place a request's context is born, for HTTP (Apollo) and WebSocket (graphql-ws)
+ * alike: its id, the caller, a logger that names both, and loaders of its own.
+ */
+export function createContext(services: GatewayServices, caller: Caller, ids: { requestId: string; traceId?: string; subscriptionId?: string }): GatewayContext {
+  const logger = services.logger.child({ requestId: ids.requestId, traceId: ids.traceId, subscription: ids.subscriptionId });
+  return { requestId: ids.requestId, caller, logger, services, loaders: new RequestLoaders(services.connectors, services.cache), partialFailures: new PartialFailures(logger) };
 }

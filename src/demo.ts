@@ -15,7 +15,8 @@ export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<D
   const { graph, veeam } = simulators;
   const config = parseConfig(
     {
-      server: { port: 4000 },
+      // Loopback unless asked (HOST=0.0.0.0): the demo has no caller authentication.
+      server: { port: 4000, host: '127.0.0.1' },
       logging: { level: env.LOG_LEVEL ?? 'info' },
       sources: [
         {

@@ -1,26 +1,23 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type http from 'node:http';
+import http from 'node:http';
 import { makeExecutableSchema, type IExecutableSchemaDefinition } from '@graphql-tools/schema';
-import type { WebSocketServer } from 'ws';
+import type { Express } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { systemClock, type Clock } from './clock';
+import type { GatewayConfig } from './config';
+import { createCallerAuthenticator } from './auth/callerAuth';
+import type { GatewayContext, GatewayServices } from './context';
 import { ChangeFeed } from './live/changeFeed';
 import { createSubscriptionServer } from './live/subscriptionServer';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { ApolloServer } from '@apollo/server';
-import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { GatewayConfig } from './config';
-import { CallerAuthError, createCallerAuthenticator, type Caller } from './auth/callerAuth';
-import { PartialFailures, RequestLoaders, type GatewayContext, type GatewayServices } from './context';
 import { RestoreSessionDirectory } from './listing/directory';
 import { SnapshotStore } from './listing/snapshots';
 import { createLogger, type Logger } from './logger';
-import { GatewayMetrics } from './metrics';
-import { mountGraphiql } from './graphiql/routes';
+import { GatewayMetrics, OperationLabels } from './metrics';
 import { createFormatError } from './plugins/formatError';
+import { operationChecksPlugin } from './plugins/operationChecks';
 import { partialFailuresPlugin } from './plugins/partialFailures';
 import { requestMetricsPlugin } from './plugins/requestMetrics';
-import { rolesPlugin } from './plugins/roles';
-import { costLimitPlugin, DEFAULT_QUERY_LIMITS, limitValidationRules } from './limits/queryLimits';
+import { limitValidationRules } from './limits/queryLimits';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 import type { SourceConnector } from './sources/connector';
@@ -28,7 +25,7 @@ import type { ConnectorDeps } from './sources/connectorDeps';
 import { SecretRedactor } from './redaction';
 import { createCache } from './cache/createCache';
 import { sessionKeys } from './cache/cacheKeys';
-import { parseTraceparent, requestScope, RetryBudget } from './http/requestScope';
+import { createHttpApp, type LifecycleState } from './http/app';
 import { GraphConnector } from './upstreams/msgraph/client';
 import { VeeamConnector } from './upstreams/veeam/client';
 
@@ -40,16 +37,27 @@ export interface Gateway {
   services: GatewayServices;
   logger: Logger;
   config: GatewayConfig;
-  /** From now on /readyz answers 503, so load balancers stop sending new requests. */
+  /**
+   * An HTTP server for the app with the configured protections: a request must arrive whole
+   * within `requestTimeoutSeconds` (slow senders get 408), and connections are capped. Not listening.
+   */
+  createHttpServer(): http.Server;
+  /** Settles once every source's start-up check has ended (successfully or not). */
+  started: Promise<void>;
+  /** From now on /readyz answers 503 "stopping", so load balancers stop sending new requests. */
   beginShutdown(): void;
   /** Serves graphql-ws subscriptions on the same /graphql path of this HTTP server. */
   attachSubscriptions(server: http.Server): void;
+  /** Ends every WebSocket connection with 1001 (going away). */
+  closeSubscriptions(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface CreateGatewayOptions {
   /** Where log lines go (tests capture them); pino's async stdout by default. */
   logDestination?: import('pino').DestinationStream;
+  /** Time for every component that waits, expires or schedules (tests pass a manual clock). */
+  clock?: Clock;
 }
 
 function buildConnectors(config: GatewayConfig, deps: ConnectorDeps): Map<string, SourceConnector> {
@@ -72,18 +80,38 @@ function redactorFor(config: GatewayConfig): SecretRedactor {
   return redactor;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * A cheap call per source at start (token, then one small read), so refused credentials or an
+ * unreachable upstream show in the log, in /readyz and in `Source.health` before any query.
+ */
+async function checkSourcesAtStart(connectors: ReadonlyMap<string, SourceConnector>, logger: Logger): Promise<void> {
+  await Promise.all(
+    [...connectors.values()].map(async (connector) => {
+      const source = { source: connector.source.id, vendor: connector.source.vendor };
+      try {
+        await connector.probe();
+        logger.info(source, 'source check passed: credentials accepted and the upstream answers');
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        logger.error({ ...source, code, error: (err as Error).message }, 'source check failed: the source is left out of answers until it recovers');
+      }
+    }),
+  );
+}
 
 /**
- * Builds the gateway from a validated configuration; it never binds a port (main.ts and the
- * tests do). Connectors and their pools live as long as the gateway; loaders live per request.
+ * Composes the gateway from a validated configuration: connectors, caches, the listing, the
+ * change feed, Apollo Server and the HTTP app. It never binds a port (main.ts and the tests do).
+ * Connectors and their pools live as long as the gateway; loaders live per request.
  */
 export async function createGateway(config: GatewayConfig, options: CreateGatewayOptions = {}): Promise<Gateway> {
+  const clock = options.clock ?? systemClock;
   const redactor = redactorFor(config);
   const logger = createLogger(config.logging.level, redactor, options.logDestination);
   const metrics = new GatewayMetrics();
-  const connectors = buildConnectors(config, { metrics, logger, redactor });
-  const cache = createCache(config.cache, metrics, logger);
+  const operationLabels = new OperationLabels(config.metrics.maxOperationLabels);
+  const connectors = buildConnectors(config, { metrics, logger, redactor, clock });
+  const cache = createCache(config.cache, metrics, logger, clock);
   const snapshots = new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics, cache.sharedSnapshots);
   const directory = new RestoreSessionDirectory(connectors, snapshots);
   const feed = new ChangeFeed(connectors, snapshots, { activeIntervalMs: config.subscriptions.activeIntervalSeconds * 1000, idleIntervalMs: config.subscriptions.idleIntervalSeconds * 1000, onPoll: (source) => metrics.subscriptionPolls.inc({ source }) }, logger, cache.changeBus);
@@ -95,6 +123,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     sourceIds: new Set(connectors.keys()),
     metrics,
     logger,
+    clock,
+    limits: config.server.limits,
     invalidateSession: async (sourceId, vendorId) => {
       const connector = connectors.get(sourceId);
       if (!connector) return;
@@ -102,13 +132,15 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     },
   };
 
-  const limits = { ...DEFAULT_QUERY_LIMITS, ...config.server.limits };
+  const limits = config.server.limits;
   // One executable schema for HTTP (Apollo) and WebSocket subscriptions (graphql-ws).
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as IExecutableSchemaDefinition<GatewayContext>['resolvers'] });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: config.server.introspection,
     includeStacktraceInErrorResponses: false,
+    // The gateway drains on SIGTERM itself (main.ts); Apollo's own handlers would cut requests off.
+    stopOnTerminationSignals: false,
     // Over the token limit the parser stops early: GRAPHQL_PARSE_FAILED (contract §4).
     parseOptions: { maxTokens: limits.tokens },
     validationRules: limitValidationRules(limits),
@@ -117,118 +149,67 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
     csrfPrevention: true,
     formatError: createFormatError(logger, redactor),
     // No cache hints are used: the cache-control plugin would only cost time on every field.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), costLimitPlugin(limits.cost), rolesPlugin(), partialFailuresPlugin(redactor), requestMetricsPlugin(metrics)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), operationChecksPlugin(limits.cost), partialFailuresPlugin(redactor), requestMetricsPlugin(metrics, operationLabels)],
   });
   await apollo.start();
-  let state: 'ready' | 'stopping' = 'ready';
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+  let lifecycle: LifecycleState = 'warming';
+  const started = checkSourcesAtStart(connectors, logger).then(() => {
+    if (lifecycle === 'warming') lifecycle = 'ready';
   });
-  app.get('/readyz', (_req, res) => {
-    const sources = [...connectors.values()].map((c) => ({ id: c.source.id, vendor: c.source.vendor, health: c.health.health }));
-    if (state !== 'ready') {
-      res.status(503).json({ status: 'stopping', sources });
-      return;
-    }
-    res.json({ status: sources.every((s) => s.health === 'UP') ? 'ready' : 'degraded', sources });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-
-  if (config.server.graphiql) mountGraphiql(app, GRAPHQL_PATH);
-
-  // Caller authentication happens before any GraphQL work: missing or invalid credentials are HTTP 401.
   const authenticator = createCallerAuthenticator(config.auth);
-  const callers = new WeakMap<Request, Caller>();
-  const authenticate = async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      callers.set(req, await authenticator.authenticate({ authorization: req.get('authorization'), apiKey: req.get('x-api-key') }));
-      next();
-    } catch (err) {
-      if (!(err instanceof CallerAuthError)) return next(err);
-      res
-        .status(401)
-        .set('www-authenticate', authenticator.mode === 'jwt' ? 'Bearer' : 'ApiKey')
-        .json({ errors: [{ message: err.message, extensions: { code: 'UNAUTHENTICATED' } }] });
-    }
+  const app = createHttpApp({ config, services, apollo, authenticator, graphqlPath: GRAPHQL_PATH, lifecycle: () => lifecycle });
+
+  const subscriptionServers: Array<ReturnType<typeof createSubscriptionServer>> = [];
+  const closeSubscriptions = async () => {
+    await Promise.all(subscriptionServers.splice(0).map((s) => s.close()));
   };
-
-  // Each HTTP request gets its own upstream retry budget, visible to the transport through AsyncLocalStorage.
-  const withRequestScope = (req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.get('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    const trace = parseTraceparent(req.get('traceparent'));
-    res.set('x-request-id', requestId);
-    requestScope.run({ retryBudget: new RetryBudget(config.server.retryBudgetPerRequest), requestId, traceId: trace?.traceId ?? randomBytes(16).toString('hex'), traceFlags: trace?.flags ?? '01' }, next);
-  };
-
-  app.use(
-    GRAPHQL_PATH,
-    withRequestScope,
-    authenticate,
-    express.json({ limit: config.server.bodyLimitBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }): Promise<GatewayContext> => {
-        const scope = requestScope.getStore();
-        const requestId = scope?.requestId ?? randomUUID();
-        const requestLogger = logger.child({ requestId, traceId: scope?.traceId });
-        const caller = callers.get(req) ?? { id: 'anonymous', role: null };
-        return { requestId, caller, logger: requestLogger, services, loaders: new RequestLoaders(connectors, cache.entities), partialFailures: new PartialFailures(requestLogger) };
-      },
-    }),
-  );
-
-  // Body errors from express.json: malformed JSON is 400, an oversized body 413 (contract §4).
-  app.use((err: Error & { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
-    if (err.type === 'entity.parse.failed') {
-      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    if (err.type === 'entity.too.large') {
-      res.status(413).json({ errors: [{ message: `The request body is larger than ${config.server.bodyLimitBytes} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    if (err.status && err.status >= 400 && err.status < 500) {
-      res.status(err.status).json({ errors: [{ message: 'The request could not be read.', extensions: { code: 'BAD_REQUEST' } }] });
-      return;
-    }
-    logger.error({ err }, 'unhandled error in the HTTP layer');
-    next(err);
-  });
-
-  const subscriptionServers: Array<{ dispose(): Promise<void> | void; wss: WebSocketServer }> = [];
 
   return {
     app,
     services,
     logger,
     config,
+    started,
+    createHttpServer: () => {
+      const requestTimeoutMs = config.server.requestTimeoutSeconds * 1000;
+      // Node checks those timeouts every connectionsCheckingInterval (30 s by default): check every second.
+      const server = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 10_000), connectionsCheckingInterval: 1000 }, app);
+      server.maxConnections = config.server.maxConnections;
+      // Longer than typical load-balancer idle timeouts, so the balancer closes first.
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
     attachSubscriptions: (server: http.Server) => {
-      subscriptionServers.push(createSubscriptionServer(server, { schema, services, authenticator, limits, maxPerConnection: config.subscriptions.maxPerConnection, logger, connectors, cache: cache.entities }));
+      subscriptionServers.push(
+        createSubscriptionServer(server, {
+          path: GRAPHQL_PATH,
+          schema,
+          services,
+          authenticator,
+          limits,
+          maxPerConnection: config.subscriptions.maxPerConnection,
+          maxPayloadBytes: config.subscriptions.maxPayloadBytes,
+          maxConnections: config.subscriptions.maxConnections,
+          maxConnectionsPerClient: config.subscriptions.maxConnectionsPerClient,
+          originAllowed: null,
+          logger,
+          metrics,
+        }),
+      );
     },
     beginShutdown: () => {
-      state = 'stopping';
+      lifecycle = 'stopping';
     },
+    closeSubscriptions,
     close: async () => {
-      state = 'stopping';
+      lifecycle = 'stopping';
       feed.close();
-      for (const sub of subscriptionServers) {
-        // Close frames first (graphql-ws), then drop any socket still waiting on its peer, so no
-        // keep-alive timer outlives the gateway.
-        await sub.dispose();
-        for (const socket of sub.wss.clients) socket.terminate();
-        sub.wss.close();
-      }
+      await closeSubscriptions();
       await apollo.stop();
       await Promise.all([...connectors.values()].map((c) => c.close()));
       await cache.close();
-      logger.flush();
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     },
   };
 }

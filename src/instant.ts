@@ -25,6 +25,8 @@ export function parseInstant(text: string): Instant | null {
   date.setUTCHours(Number(h), Number(mi), Number(s), 0);
   let ms = date.getTime();
   if (offset !== 'Z' && offset !== 'z') {
+    // RFC 3339 time-numoffset: hours 00-23, minutes 00-59.
+    if (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59) return null;
     const sign = offset[0] === '-' ? -1 : 1;
     ms -= sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) * 60_000;
   }

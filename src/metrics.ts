@@ -22,6 +22,23 @@ export class GatewayMetrics {
     labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
+  readonly graphqlDuration = new Histogram({
+    name: 'gateway_graphql_request_duration_seconds',
+    help: 'GraphQL request duration over HTTP, by operation type and outcome.',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly websocketConnections = new Gauge({
+    name: 'gateway_websocket_connections',
+    help: 'Open graphql-ws WebSocket connections.',
+    registers: [this.registry],
+  });
+  readonly subscriptionsActive = new Gauge({
+    name: 'gateway_subscriptions_active',
+    help: 'Running GraphQL subscriptions.',
+    registers: [this.registry],
+  });
   readonly sourceHealth = new Gauge({
     name: 'gateway_source_health',
     help: 'Source health: 1 for the current state of each source, 0 for the others.',
@@ -61,5 +78,32 @@ export class GatewayMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+  }
+}
+
+/**
+ * Operation names are chosen by clients, so as label values they must come from a bounded set:
+ * the first `max` distinct well-formed names (and every name registered up front, such as
+ * persisted documents') keep their own label; any other name counts as `other`.
+ */
+export class OperationLabels {
+  private readonly known = new Set<string>();
+  private readonly registered = new Set<string>();
+
+  constructor(private readonly max: number) {}
+
+  /** Names that always keep their own label (persisted documents). */
+  register(name: string): void {
+    this.registered.add(name);
+  }
+
+  labelFor(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (this.registered.has(name) || this.known.has(name)) return name;
+    if (this.known.size < this.max && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
+      this.known.add(name);
+      return name;
+    }
+    return 'other';
   }
 }

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { systemClock } from '../../src/clock';
 import { loadConfigFile } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { GatewayMetrics } from '../../src/metrics';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const config = loadConfigFile(values.config as string);
   const redactor = new SecretRedactor();
   const logger = createLogger('warn', redactor);
-  const deps = { metrics: new GatewayMetrics(), logger, redactor };
+  const deps = { metrics: new GatewayMetrics(), logger, redactor, clock: systemClock };
   const connectors = config.sources.map((s) => (s.vendor === 'msgraph' ? new GraphConnector(s, deps) : new VeeamConnector(s, deps)));
   const resolvers = {
     DateTime: new GraphQLScalarType({ name: 'DateTime', serialize: (v) => formatInstant(v as Instant) }),

@@ -10,6 +10,8 @@ export interface Caller {
   id: string;
   /** Null: authenticated but holding neither role. */
   role: CallerRole | null;
+  /** Why an authenticated caller holds no role, said in its FORBIDDEN answers. */
+  refusal?: string;
 }
 
 /** Missing or invalid caller credentials: HTTP 401 with UNAUTHENTICATED. */
@@ -27,10 +29,11 @@ export interface CallerAuthenticator {
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
-function roleFrom(value: unknown): CallerRole | null {
-  const values = Array.isArray(value) ? value : [value];
-  if (values.includes('operator')) return 'operator';
-  if (values.includes('reader')) return 'reader';
+/** The highest role the claim's values map to (a claim may be one string or a list). */
+function roleFrom(value: unknown, mapping: { reader: readonly string[]; operator: readonly string[] }): CallerRole | null {
+  const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+  if (values.some((v) => mapping.operator.includes(v))) return 'operator';
+  if (values.some((v) => mapping.reader.includes(v))) return 'reader';
   return null;
 }
 
@@ -70,12 +73,18 @@ export function createCallerAuthenticator(config: CallerAuthConfig): CallerAuthe
           if (!token) throw new CallerAuthError('A bearer token is required: send `Authorization: Bearer <token>`.');
           let payload: JWTPayload;
           try {
-            ({ payload } = await jwtVerify(token.trim(), key as Uint8Array, { issuer: jwt.issuer, audience: jwt.audience, algorithms, clockTolerance: jwt.clockToleranceSeconds }));
+            ({ payload } = await jwtVerify(token.trim(), key as Uint8Array, { issuer: jwt.issuer, audience: jwt.audience, algorithms, clockTolerance: jwt.clockToleranceSeconds, requiredClaims: jwt.requireExp ? ['exp'] : [] }));
           } catch (err) {
             const code = (err as { code?: string }).code;
-            throw new CallerAuthError(code === 'ERR_JWT_EXPIRED' ? 'The bearer token has expired.' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? `The bearer token's ${(err as { claim?: string }).claim ?? 'claims'} claim is not accepted.` : 'The bearer token is not valid.');
+            const claim = (err as { claim?: string }).claim;
+            if (code === 'ERR_JWT_EXPIRED') throw new CallerAuthError('The bearer token has expired.');
+            if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp') throw new CallerAuthError('The bearer token has no `exp` claim: tokens must expire (auth.jwt.requireExp).');
+            if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') throw new CallerAuthError(`The bearer token's \`${claim ?? 'claims'}\` claim is not accepted.`);
+            throw new CallerAuthError('The bearer token is not valid.');
           }
-          return { id: typeof payload.sub === 'string' ? payload.sub : 'unknown-subject', role: roleFrom(claimAt(payload, jwt.roleClaim)) };
+          const id = typeof payload.sub === 'string' ? payload.sub : 'unknown-subject';
+          const role = roleFrom(claimAt(payload, jwt.roleClaim), jwt.roleMapping);
+          return { id, role, ...(role === null ? { refusal: `The bearer token's \`${jwt.roleClaim}\` claim holds none of the values that grant a role (${[...jwt.roleMapping.reader, ...jwt.roleMapping.operator].join(', ')}).` } : {}) };
         },
       };
     }

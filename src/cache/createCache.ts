@@ -1,5 +1,8 @@
 import Redis from 'ioredis';
+import type { Clock } from '../clock';
 import type { GatewayConfig } from '../config';
+import { LogThrottle } from '../util/logThrottle';
+import { RedisGate } from './redisGate';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { SharedSnapshots } from '../listing/snapshots';
@@ -19,31 +22,37 @@ export interface GatewayCache {
 }
 
 /** The in-memory cache by default; Redis (shared by replicas) when `cache.redis` is configured. */
-export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetrics, logger: Logger): GatewayCache {
-  const ttls = { liveMs: config.sessionTtlSeconds * 1000, terminalMs: config.terminalSessionTtlSeconds * 1000, organizationsMs: config.organizationTtlSeconds * 1000 };
+export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetrics, logger: Logger, clock: Clock): GatewayCache {
+  const ttls = { liveMs: config.sessionTtlSeconds * 1000, terminalMs: config.terminalSessionTtlSeconds * 1000, organizationsMs: config.organizationTtlSeconds * 1000, notFoundMs: config.notFoundTtlSeconds * 1000 };
   if (!config.redis) {
     const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes });
     return { entities: new EntityCache(store, ttls, metrics), close: () => store.close() };
   }
-  let lastReport = 0;
+  // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
+  const errorLog = new LogThrottle(1, 10_000, clock);
   const onError = (err: unknown) => {
-    // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
-    if (Date.now() - lastReport > 10_000) {
-      lastReport = Date.now();
-      logger.warn({ err: (err as Error).message }, 'Redis cache unavailable: answering from the upstreams');
-    }
+    const admitted = errorLog.admit();
+    if (admitted) logger.warn({ err: (err as Error).message, ...admitted }, 'Redis unavailable: answering from the upstreams');
   };
-  // disconnectTimeout: ioredis otherwise waits 2 s for a graceful socket end on close, holding shutdown.
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, disconnectTimeout: 100, lazyConnect: false } as const;
+  const badLog = new LogThrottle(5, 10_000, clock);
+  const onBadMessage = (what: string) => {
+    const admitted = badLog.admit();
+    if (admitted) logger.warn({ what, ...admitted }, 'dropped a malformed value read from Redis');
+  };
+  const gate = new RedisGate(clock, onError);
+  // Commands time out (a hung Redis costs at most that long, then the gate shuts for a while);
+  // nothing queues while disconnected; disconnectTimeout keeps shutdown quick.
+  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: config.redis.commandTimeoutMs, connectTimeout: 2000, disconnectTimeout: 100, lazyConnect: false } as const;
   const client = new Redis(config.redis.url, options);
-  const subscriber = new Redis(config.redis.url, { ...options, enableOfflineQueue: true });
+  // The subscriber only subscribes; it may queue that until connected.
+  const subscriber = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
   client.on('error', onError);
   subscriber.on('error', onError);
-  const store = new RedisCacheStore(client, onError);
+  const store = new RedisCacheStore(client, gate, (key) => onBadMessage(`cache entry ${key}`));
   return {
     entities: new EntityCache(store, ttls, metrics),
-    sharedSnapshots: new RedisSnapshots(client, subscriber, onError),
-    changeBus: new RedisChangeBus(client, subscriber, onError),
+    sharedSnapshots: new RedisSnapshots(client, subscriber, gate, onBadMessage),
+    changeBus: new RedisChangeBus(client, subscriber, gate, onBadMessage),
     close: async () => {
       client.disconnect();
       subscriber.disconnect();

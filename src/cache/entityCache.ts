@@ -9,6 +9,8 @@ export interface CacheTtls {
   /** Terminal sessions change no more: they may be kept much longer. */
   terminalMs: number;
   organizationsMs: number;
+  /** An id the upstream does not know, remembered as unknown. */
+  notFoundMs: number;
 }
 
 /**
@@ -49,7 +51,8 @@ export class EntityCache {
 
   /**
    * Read-through for a batch: cached values where present, `load` for the rest (in key order),
-   * and the loaded values stored with the TTL `ttlOf` gives them (0 or less: not stored).
+   * and the loaded values stored with the TTL `ttlOf` gives them (0 or less: not stored; null
+   * values, meaning "no such thing", get theirs too).
    */
   async readThrough<K, V>(kind: CachedKind, items: readonly K[], keyOf: (item: K) => string, load: (missing: K[]) => Promise<Array<V | Error>>, ttlOf: (value: V, item: K) => number): Promise<Array<V | Error>> {
     const keys = items.map(keyOf);
@@ -84,7 +87,8 @@ export class EntityCache {
           missing.map(async (index, j) => {
             const value = loaded[j];
             result[index] = value;
-            if (!(value instanceof Error) && value !== null && value !== undefined) {
+            // null (the upstream does not know it) is cached too, briefly: asking again for an unknown id costs nothing.
+            if (!(value instanceof Error) && value !== undefined) {
               const ttl = ttlOf(value, items[index]);
               if (ttl > 0) await this.set(keys[index], value, ttl);
             }

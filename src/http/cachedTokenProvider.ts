@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import type { TokenProvider } from './upstreamHttp';
 
 export interface IssuedToken {
@@ -10,24 +11,26 @@ export interface IssuedToken {
  * `renewBeforeSeconds` early), with one renewal in flight at a time however many requests wait.
  */
 export abstract class CachedTokenProvider implements TokenProvider {
-  private current: { token: string; renewAt: number; expiresAt: number } | null = null;
+  private current: { token: string; renewAt: number } | null = null;
   private inFlight: Promise<string> | null = null;
 
-  constructor(private readonly renewBeforeSeconds: number) {}
+  constructor(
+    private readonly renewBeforeSeconds: number,
+    private readonly clock: Clock,
+  ) {}
 
   /** Obtains a new token from the upstream (first login, or renewal). */
   protected abstract acquire(): Promise<IssuedToken>;
 
   async getToken(): Promise<string> {
-    const now = Date.now();
+    const now = this.clock.now();
     if (this.current && now < this.current.renewAt) return this.current.token;
     if (!this.inFlight) {
       this.inFlight = this.acquire()
         .then(({ accessToken, expiresInSeconds }) => {
           const lifetimeMs = Math.max(1, expiresInSeconds) * 1000;
           const early = Math.min(this.renewBeforeSeconds * 1000, lifetimeMs / 10);
-          const issuedAt = Date.now();
-          this.current = { token: accessToken, renewAt: issuedAt + lifetimeMs - early, expiresAt: issuedAt + lifetimeMs };
+          this.current = { token: accessToken, renewAt: this.clock.now() + lifetimeMs - early };
           return accessToken;
         })
         .finally(() => {

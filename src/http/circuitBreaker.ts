@@ -1,3 +1,4 @@
+import type { Clock } from '../clock';
 import { UpstreamError } from '../errors';
 
 export type CircuitState = 'closed' | 'open' | 'halfOpen';
@@ -12,7 +13,8 @@ export interface CircuitBreakerOptions {
 /**
  * One per source. Closed: calls pass. Open: calls fail at once with the code of the failures
  * that opened it, so an outage costs the upstream nothing. After `openMs`, one probe passes
- * (half-open): success closes the circuit, failure opens it again.
+ * (half-open): any answer from the upstream closes the circuit, a failure opens it again. Every
+ * admitted call reports exactly one outcome, so a probe can never leave the circuit half-open.
  */
 export class CircuitBreaker {
   private current: CircuitState = 'closed';
@@ -23,18 +25,21 @@ export class CircuitBreaker {
 
   constructor(
     private readonly options: CircuitBreakerOptions,
+    private readonly clock: Clock,
     private readonly onChange: (state: CircuitState) => void,
   ) {
     onChange('closed');
   }
 
   get state(): CircuitState {
+    if (this.current === 'open' && this.clock.now() - this.openedAt >= this.options.openMs) return 'halfOpen';
     return this.current;
   }
 
   /** Throws when the call may not go out; otherwise the call is on its way (maybe as the probe). */
-  admit(now = Date.now()): void {
+  admit(): void {
     if (this.current === 'closed') return;
+    const now = this.clock.now();
     if (this.current === 'open' && now - this.openedAt >= this.options.openMs) {
       this.set('halfOpen');
       this.probeInFlight = false;
@@ -46,6 +51,7 @@ export class CircuitBreaker {
     throw this.fastFailure(now);
   }
 
+  /** The upstream answered (whatever the status): it is there. */
   success(): void {
     this.failures = 0;
     this.probeInFlight = false;
@@ -53,11 +59,11 @@ export class CircuitBreaker {
     if (this.current !== 'closed') this.set('closed');
   }
 
-  failure(error: UpstreamError, now = Date.now()): void {
+  failure(error: UpstreamError): void {
     this.failures++;
     this.probeInFlight = false;
     if (this.current === 'halfOpen' || this.failures >= this.options.failureThreshold) {
-      this.openedAt = now;
+      this.openedAt = this.clock.now();
       this.openingError = error;
       if (this.current !== 'open') this.set('open');
     }

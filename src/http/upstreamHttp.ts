@@ -5,6 +5,7 @@ import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
 import type { SourceHealthTracker } from '../sources/health';
 import type { Logger } from '../logger';
+import type { Clock } from '../clock';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker';
 import { randomBytes } from 'node:crypto';
 import { requestScope, takeRetry } from './requestScope';
@@ -54,21 +55,19 @@ export interface UpstreamTimeouts {
   totalMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: UpstreamTimeouts = { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000, totalMs: 30_000 };
-
 export interface UpstreamHttpOptions {
   sourceId: string;
   vendor: VendorValue;
   caFile?: string;
   insecureSkipVerify?: boolean;
-  timeouts?: Partial<UpstreamTimeouts>;
-  connections?: number;
-  maxResponseBytes?: number;
+  timeouts: UpstreamTimeouts;
+  connections: number;
+  maxResponseBytes: number;
   /** Retries of one idempotent call (each also needs the request's retry budget). */
-  maxRetries?: number;
+  maxRetries: number;
   /** Longest Retry-After the gateway waits out inside one request, in seconds. */
-  maxRetryAfterSeconds?: number;
-  circuitBreaker?: Partial<CircuitBreakerOptions>;
+  maxRetryAfterSeconds: number;
+  circuitBreaker: CircuitBreakerOptions;
   /** Reads the vendor's error code from an error body (Graph `error.code`, Veeam `errorCode`). */
   upstreamCodeOf: (body: unknown) => string | undefined;
 }
@@ -79,7 +78,6 @@ function isTlsVerificationError(err: unknown): boolean {
   return typeof code === 'string' && /CERT|SELF_SIGNED|VERIFY|ISSUER|SIGNATURE|TLS|SSL/.test(code);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const CIRCUIT_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
@@ -102,21 +100,22 @@ export class UpstreamHttp {
     private readonly metrics: GatewayMetrics,
     private readonly health: SourceHealthTracker,
     private readonly logger: Logger,
+    private readonly clock: Clock,
   ) {
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.timeouts = options.timeouts;
     if (options.insecureSkipVerify) logger.warn({ source: options.sourceId }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
     const ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
     this.agent = new Agent({
-      connections: options.connections ?? 16,
+      connections: options.connections,
       keepAliveTimeout: 10_000,
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
       connect: { ca, rejectUnauthorized: !options.insecureSkipVerify, timeout: this.timeouts.connectMs },
     });
-    this.maxResponseBytes = options.maxResponseBytes ?? 32 * 1024 * 1024;
-    this.maxRetries = options.maxRetries ?? 2;
-    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 5;
-    this.breaker = new CircuitBreaker({ failureThreshold: 5, openMs: 10_000, ...options.circuitBreaker }, (state) => {
+    this.maxResponseBytes = options.maxResponseBytes;
+    this.maxRetries = options.maxRetries;
+    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds;
+    this.breaker = new CircuitBreaker(options.circuitBreaker, clock, (state) => {
       metrics.circuitState.set({ source: options.sourceId, vendor: options.vendor }, CIRCUIT_VALUE[state]);
       if (state !== 'closed') logger.warn({ source: options.sourceId, circuit: state }, 'circuit breaker state changed');
     });
@@ -149,7 +148,7 @@ export class UpstreamHttp {
     const retry = async (waitMs: number) => {
       if (!call.idempotent || attempt >= this.maxRetries || !takeRetry()) return false;
       attempt++;
-      await sleep(waitMs);
+      await this.clock.sleep(waitMs);
       return true;
     };
     for (;;) {
@@ -187,9 +186,10 @@ export class UpstreamHttp {
         if (await retry(this.backoffMs(attempt + 1))) continue;
         throw this.failed(this.unavailable(`answered HTTP ${status}`, status), true);
       }
-      // A 4xx is an answer, not an outage: it neither clears nor trips the breaker (the caller
-      // decides, e.g. a token endpoint refusing the credentials reports a failure itself).
-      if (status < 400) this.succeeded();
+      // Any other answer means the upstream is there: the breaker closes (a half-open probe
+      // answered 404 resolves too). A token request answered 4xx is the exception: its caller
+      // decides, because refused credentials are a failure of the source.
+      if (status < 400 || !call.withinAdmittedCall) this.succeeded();
       if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) {
         const upstreamCode = this.options.upstreamCodeOf(answer.json);
         throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${this.label()} refused the request (HTTP ${status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, this.ext({ upstreamStatus: status, upstreamCode }));
@@ -205,8 +205,9 @@ export class UpstreamHttp {
     return error;
   }
 
+  /** Ends the pool at once: by now the server has drained, and what is still in flight is cut. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.agent.destroy();
   }
 
   private succeeded(): void {

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import type { RedisGate } from '../cache/redisGate';
+import { changeEventShape } from '../cache/redisMessages';
 import type { ChangeBus, ChangeEvent } from './changeFeed';
 
 const CHANGES_CHANNEL = 'rsgw:v1:changes';
@@ -6,7 +8,8 @@ const leaseKey = (scope: string) => `rsgw:v1:poll-lease:${scope}`;
 
 /**
  * Redis pub/sub carries changes to every replica; a lease (SET NX PX, renewed by its holder)
- * makes one replica at a time poll a given source.
+ * makes one replica at a time poll a given source. A message that is not a valid change is
+ * dropped with a warning: one bad publisher cannot take every replica down.
  */
 export class RedisChangeBus implements ChangeBus {
   private readonly listeners: Array<(event: ChangeEvent) => void> = [];
@@ -14,50 +17,50 @@ export class RedisChangeBus implements ChangeBus {
   constructor(
     private readonly client: Redis,
     subscriber: Redis,
-    private readonly onError: (err: unknown) => void,
+    private readonly gate: RedisGate,
+    private readonly onBadMessage: (what: string) => void,
   ) {
     subscriber.on('message', (channel: string, message: string) => {
       if (channel !== CHANGES_CHANNEL) return;
-      const event = JSON.parse(message) as ChangeEvent;
+      let event: ChangeEvent;
+      try {
+        const parsed = changeEventShape.safeParse(JSON.parse(message));
+        if (!parsed.success) return this.onBadMessage(`change message on ${CHANGES_CHANNEL}`);
+        event = parsed.data as unknown as ChangeEvent;
+      } catch {
+        return this.onBadMessage(`change message on ${CHANGES_CHANNEL} (not JSON)`);
+      }
       for (const listener of this.listeners) listener(event);
     });
-    subscriber.subscribe(CHANGES_CHANNEL).catch(onError);
+    void gate.run(() => subscriber.subscribe(CHANGES_CHANNEL), 0);
   }
 
   async publish(event: ChangeEvent): Promise<boolean> {
-    try {
+    return this.gate.run(async () => {
       await this.client.publish(CHANGES_CHANNEL, JSON.stringify(event));
       return true;
-    } catch (err) {
-      this.onError(err);
-      return false;
-    }
+    }, false);
   }
 
   onEvent(listener: (event: ChangeEvent) => void): void {
     this.listeners.push(listener);
   }
 
+  // Without Redis no replica can coordinate: poll here rather than leave subscribers without news.
   async holdLease(scope: string, holder: string, ttlMs: number): Promise<boolean> {
-    try {
+    return this.gate.run(async () => {
       const key = leaseKey(scope);
       if ((await this.client.set(key, holder, 'PX', ttlMs, 'NX')) === 'OK') return true;
       if ((await this.client.get(key)) !== holder) return false;
       await this.client.pexpire(key, ttlMs);
       return true;
-    } catch (err) {
-      // Without Redis no replica can coordinate: poll here rather than leave subscribers without news.
-      this.onError(err);
-      return true;
-    }
+    }, true);
   }
 
   async releaseLease(scope: string, holder: string): Promise<void> {
-    try {
+    await this.gate.run(async () => {
       const key = leaseKey(scope);
       if ((await this.client.get(key)) === holder) await this.client.del(key);
-    } catch (err) {
-      this.onError(err);
-    }
+    }, undefined);
   }
 }

@@ -1,25 +1,25 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context';
-import type { GatewayMetrics } from '../metrics';
+import type { GatewayMetrics, OperationLabels } from '../metrics';
 
-/** Operation names come from clients: keep the label set bounded and printable. */
-function operationLabel(name: string | null | undefined): string {
-  if (!name) return 'anonymous';
-  return /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'invalid';
-}
-
-/** Counts GraphQL requests by operation and outcome (ok, partial, error) and logs each one. */
-export function requestMetricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
+/**
+ * Counts and times GraphQL requests by operation (a bounded label set) and outcome (ok,
+ * partial, error), and writes one log line per request with the caller and the error codes.
+ */
+export function requestMetricsPlugin(metrics: GatewayMetrics, labels: OperationLabels): ApolloServerPlugin<GatewayContext> {
   return {
-    async requestDidStart({ contextValue }) {
+    async requestDidStart() {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ response, operationName, contextValue: ctx }) {
+        async willSendResponse({ response, operationName, operation, contextValue }) {
           const result = response.body.kind === 'single' ? response.body.singleResult : null;
-          const errors = (result?.errors?.length ?? 0) + ctx.partialFailures.failures.length;
-          const outcome = errors === 0 ? 'ok' : result?.data ? 'partial' : 'error';
-          metrics.graphqlRequests.inc({ operation: operationLabel(operationName), outcome });
-          contextValue.logger.info({ operation: operationName ?? null, outcome, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6) }, 'graphql request');
+          const codes = [...new Set((result?.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+          const outcome = codes.length === 0 ? 'ok' : result?.data ? 'partial' : 'error';
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.graphqlRequests.inc({ operation: labels.labelFor(operationName), outcome });
+          metrics.graphqlDuration.observe({ type: operation?.operation ?? 'unknown', outcome }, seconds);
+          const line = { operation: operationName ?? null, caller: contextValue.caller.id, role: contextValue.caller.role, outcome, codes: codes.length > 0 ? codes : undefined, ms: Math.round(seconds * 1000) };
+          contextValue.logger.info(line, 'graphql request');
         },
       };
     },

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from '../context';
+import { badUserInput } from '../errors';
 import { decodeGlobalId, type DecodedGlobalId } from '../ids';
 import { decodeKeysetCursor } from '../listing/cursor';
 import { compileFilter } from '../listing/filter';
@@ -31,6 +32,8 @@ export const Query: QueryResolvers = {
   node: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
   restoreSession: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
   nodes: (_parent, { ids }, ctx) => {
+    const { maxIds } = ctx.services.limits;
+    if (ids.length > maxIds) throw badUserInput('ids', `At most ${maxIds} ids per request; got ${ids.length}.`);
     // A malformed id fails the whole field (contract §2); missing ones are null.
     const decoded = ids.map((id) => decodeGlobalId(id, 'ids'));
     return Promise.all(decoded.map((id) => loadSession(ctx, id).catch(errorInList)));

@@ -19,5 +19,7 @@ export interface SourceConnector {
   readonly filtersByCreatedRange: boolean;
   /** Every session the source holds (in the range, when given), following the upstream's paging. */
   listSessions(range?: CreatedRange): Promise<RestoreSessionModel[]>;
+  /** A token and one small read: does the source accept the gateway and answer? Throws its error if not. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }

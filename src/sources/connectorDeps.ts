@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../config';
 import type { UpstreamHttpOptions } from '../http/upstreamHttp';
+import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
@@ -11,9 +12,10 @@ export interface ConnectorDeps {
   metrics: GatewayMetrics;
   logger: Logger;
   redactor: SecretRedactor;
+  clock: Clock;
 }
 
-/** Transport options from a source's configuration, the same way for every vendor. */
+/** Transport options from a source's configuration (defaults applied there), the same way for every vendor. */
 export function upstreamHttpOptions(config: SourceConfig, vendor: VendorValue, upstreamCodeOf: (body: unknown) => string | undefined): UpstreamHttpOptions {
   return {
     sourceId: config.id,
@@ -23,9 +25,9 @@ export function upstreamHttpOptions(config: SourceConfig, vendor: VendorValue, u
     timeouts: config.timeouts,
     connections: config.connections,
     maxResponseBytes: config.maxResponseBytes,
-    maxRetries: config.retries?.max,
-    maxRetryAfterSeconds: config.retries?.maxRetryAfterSeconds,
-    circuitBreaker: { failureThreshold: config.circuitBreaker?.failureThreshold, openMs: config.circuitBreaker?.openSeconds !== undefined ? config.circuitBreaker.openSeconds * 1000 : undefined },
+    maxRetries: config.retries.max,
+    maxRetryAfterSeconds: config.retries.maxRetryAfterSeconds,
+    circuitBreaker: { failureThreshold: config.circuitBreaker.failureThreshold, openMs: config.circuitBreaker.openSeconds * 1000 },
     upstreamCodeOf,
   };
 }

@@ -143,10 +143,10 @@ describe('caller authentication: jwt with a JWKS URL', () => {
       },
     });
     try {
-      const token = await new SignJWT({ role: 'reader' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(privateKey);
+      const token = await new SignJWT({ roles: ['reader'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(privateKey);
       const answer = await h.query(QUERY, undefined, { authorization: `Bearer ${token}` });
       expect(answer.body.data.sources).toHaveLength(2);
-      const forged = await new SignJWT({ role: 'operator' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
+      const forged = await new SignJWT({ roles: ['operator'] }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
       expect((await h.query(QUERY, undefined, { authorization: `Bearer ${forged}` })).status).toBe(401);
     } finally {
       await h.close();

@@ -65,7 +65,7 @@ describeWithRedis('Redis as the shared cache of two gateway replicas (the real s
       const answer = await lonely.query('{ restoreSessions { totalCount } }');
       expect(answer.body.errors).toBeUndefined();
       expect(answer.body.data.restoreSessions.totalCount).toBeGreaterThanOrEqual(300);
-      expect(lonely.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('Redis cache unavailable'))).toBe(true);
+      expect(lonely.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('Redis unavailable'))).toBe(true);
     } finally {
       await lonely.close();
     }

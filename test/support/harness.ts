@@ -1,7 +1,7 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
+import type { Clock } from '../../src/clock';
 import { parseConfig, type GatewayConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../src/simulators/msgraph/server';
@@ -33,6 +33,8 @@ export interface HarnessOptions {
   veeam?: VeeamSimulatorOptions;
   veeamVersion?: 'v6' | 'v7' | 'v8';
   listTtlSeconds?: number;
+  /** Time for the gateway (a ManualClock in tests that drive time). */
+  clock?: Clock;
   /** Adjusts the raw configuration before validation. */
   configure?: (raw: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -41,6 +43,8 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 120, ...options.graph }), startVeeamSimulator({ sessionCount: 120, ...options.veeam })]);
   const gateway = await startHarnessGateway(graph, veeam, options);
+  // The start-up checks made their calls: tests count from here.
+  gateway.resetCounters();
   return {
     ...gateway,
     async close() {
@@ -70,8 +74,9 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
       callback();
     },
   });
-  const gateway = await createGateway(config, { logDestination: destination });
-  const server = http.createServer(gateway.app);
+  const gateway = await createGateway(config, { logDestination: destination, clock: options.clock });
+  await gateway.started;
+  const server = gateway.createHttpServer();
   gateway.attachSubscriptions(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -22,6 +22,13 @@ describe('instants', () => {
     expect(parseInstant('2023-03-30T12-01-03.45Z')).toBeNull();
     expect(parseInstant('Tue, 12 Apr 2022 15:58:41 GMT')).toBeNull();
   });
+
+  it('refuses offsets outside RFC 3339 (hours 00-23, minutes 00-59)', () => {
+    expect(parseInstant('2026-01-01T00:00:00+99:99')).toBeNull();
+    expect(parseInstant('2026-01-01T00:00:00+24:00')).toBeNull();
+    expect(parseInstant('2026-01-01T00:00:00-05:60')).toBeNull();
+    expect(parseInstant('2026-01-01T00:00:00+23:59')?.epochMs).toBe(Date.UTC(2025, 11, 31, 0, 1));
+  });
 });
 
 describe('global ids and cursors', () => {

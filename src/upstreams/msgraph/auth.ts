@@ -16,7 +16,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
     private readonly http: UpstreamHttp,
     private readonly deps: ConnectorDeps,
   ) {
-    super(300);
+    super(300, deps.clock);
     this.tokenUrl = source.auth.tokenUrl ?? `https://login.microsoftonline.com/${encodeURIComponent(source.auth.tenantId)}/oauth2/v2.0/token`;
   }
 
@@ -30,7 +30,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
         url: this.tokenUrl,
         route: 'POST /oauth2/v2.0/token',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret, scope: auth.scope ?? 'https://graph.microsoft.com/.default' }).toString(),
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret, scope: auth.scope }).toString(),
         idempotent: true,
         acceptStatuses: [400, 401],
         withinAdmittedCall: true,

@@ -46,7 +46,7 @@ export class GraphConnector implements SourceConnector {
     this.cacheScope = sourceScope(config);
     this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', deps.metrics);
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
-    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'MICROSOFT_GRAPH', graphErrorCode), deps.metrics, this.health, deps.logger);
+    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'MICROSOFT_GRAPH', graphErrorCode), deps.metrics, this.health, deps.logger, deps.clock);
     this.tokens = new GraphTokenProvider(config, this.http, deps);
   }
 
@@ -54,6 +54,11 @@ export class GraphConnector implements SourceConnector {
     return this.readAllPages<GraphRestoreSessionDto, GraphRestoreSessionModel>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions', (page) =>
       mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH'),
     );
+  }
+
+  async probe(): Promise<void> {
+    const answer = await this.http.call({ method: 'GET', url: `${this.baseUrl}/solutions/backupRestore/restoreSessions?$top=1`, route: 'GET /restoreSessions', headers: { prefer: PREFER }, idempotent: true, auth: this.tokens });
+    if (!Array.isArray((answer.json as { value?: unknown } | undefined)?.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
   }
 
   /**

@@ -29,7 +29,7 @@ export function createGraphLoaders(connector: GraphConnector, cache: EntityCache
           ids,
           (id) => cacheKeys.session(scope, id),
           (missing) => connector.getSessions(missing),
-          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : 0),
+          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : cache.ttls.notFoundMs),
         ),
       { maxBatchSize: 20, name: `graph:${connector.source.id}:sessionById` },
     ),

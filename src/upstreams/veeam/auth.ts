@@ -24,7 +24,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
     private readonly http: UpstreamHttp,
     private readonly deps: ConnectorDeps,
   ) {
-    super(60);
+    super(60, deps.clock);
   }
 
   protected async acquire(): Promise<IssuedToken> {

@@ -39,9 +39,9 @@ export class VeeamConnector implements SourceConnector {
     this.health = new SourceHealthTracker(config.id, 'VEEAM', deps.metrics);
     this.apiVersion = config.apiVersion;
     this.root = config.baseUrl.replace(/\/+$/, '');
-    this.pageSize = config.pageSize ?? 1000;
-    this.maxConcurrency = config.maxConcurrency ?? 8;
-    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'VEEAM', veeamErrorCode), deps.metrics, this.health, deps.logger);
+    this.pageSize = config.pageSize;
+    this.maxConcurrency = config.maxConcurrency;
+    this.http = new UpstreamHttp(upstreamHttpOptions(config, 'VEEAM', veeamErrorCode), deps.metrics, this.health, deps.logger, deps.clock);
     this.tokens = new VeeamTokenProvider(config, this.http, deps);
   }
 
@@ -61,6 +61,11 @@ export class VeeamConnector implements SourceConnector {
       );
       if (!moved || attempt >= 1) return items;
     }
+  }
+
+  async probe(): Promise<void> {
+    const answer = await this.get('/RestoreSessions?limit=1&offset=0', 'GET /RestoreSessions');
+    if (!Array.isArray((answer.json as { results?: unknown } | undefined)?.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
   }
 
   /** One session; null when the server does not know it. */

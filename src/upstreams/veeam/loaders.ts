@@ -53,7 +53,7 @@ export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache
           ids,
           (id) => cacheKeys.session(scope, id),
           (missing) => mapWithConcurrency(missing, limit, (id) => connector.getSession(id)),
-          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : 0),
+          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : cache.ttls.notFoundMs),
         ),
       { name: name('sessionById') },
     ),
