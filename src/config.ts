@@ -2,92 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-
-const sourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be letters, digits, - or _ (at most 64), starting with a letter or digit');
-const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
-
-const tlsSchema = z
-  .object({
-    caFile: z.string().min(1).optional(),
-    insecureSkipVerify: z.boolean().optional(),
-  })
-  .strict();
-
-const timeoutsSchema = z
-  .object({
-    connectMs: z.number().int().positive().default(5_000),
-    /** Until the first byte of the answer. */
-    headersMs: z.number().int().positive().default(10_000),
-    /** Longest silence while the body arrives. */
-    bodyMs: z.number().int().positive().default(10_000),
-    /** The whole request. */
-    totalMs: z.number().int().positive().default(30_000),
-  })
-  .strict()
-  .prefault({});
-
-const retriesSchema = z
-  .object({
-    /** Retries of one idempotent call (reads only; writes are never retried). */
-    max: z.number().int().min(0).max(10).default(2),
-    /** The longest Retry-After waited out inside a request; longer ones answer UPSTREAM_THROTTLED. */
-    maxRetryAfterSeconds: z.number().min(0).max(60).default(5),
-  })
-  .strict()
-  .prefault({});
-
-const circuitBreakerSchema = z
-  .object({
-    /** Consecutive failed calls (after their retries) that open the circuit. */
-    failureThreshold: z.number().int().min(1).max(100).default(5),
-    /** How long an open circuit fails fast before one probe call is let through. */
-    openSeconds: z.number().min(0.1).max(600).default(10),
-  })
-  .strict()
-  .prefault({});
-
-const commonSource = {
-  id: sourceId,
-  name: z.string().min(1),
-  baseUrl: httpUrl,
-  tls: tlsSchema.optional(),
-  timeouts: timeoutsSchema,
-  retries: retriesSchema,
-  circuitBreaker: circuitBreakerSchema,
-  /** Largest upstream answer read, in bytes. */
-  maxResponseBytes: z.number().int().positive().default(32 * 1_048_576),
-  /** Keep-alive connections per upstream origin. */
-  connections: z.number().int().min(1).max(256).default(16),
-};
-
-const graphSourceSchema = z
-  .object({
-    ...commonSource,
-    vendor: z.literal('msgraph'),
-    auth: z
-      .object({
-        tenantId: z.string().min(1),
-        clientId: z.string().min(1),
-        clientSecret: z.string().min(1),
-        tokenUrl: httpUrl.optional(),
-        scope: z.string().min(1).default('https://graph.microsoft.com/.default'),
-      })
-      .strict(),
-  })
-  .strict();
-
-const veeamSourceSchema = z
-  .object({
-    ...commonSource,
-    vendor: z.literal('veeam'),
-    apiVersion: z.enum(['v6', 'v7', 'v8']).default('v6'),
-    auth: z.object({ username: z.string().min(1), password: z.string().min(1) }).strict(),
-    /** Page size for session listings (VB365 caps it at 10,000). */
-    pageSize: z.number().int().min(1).max(10_000).default(1000),
-    /** Parallel single-session reads for one GraphQL request. */
-    maxConcurrency: z.number().int().min(1).max(64).default(8),
-  })
-  .strict();
+import { httpUrl } from './upstreams/sourceConfig';
+import { SOURCE_SCHEMAS } from './upstreams/sourceSchemas';
 
 const role = z.enum(['reader', 'operator']);
 
@@ -190,8 +106,8 @@ const configSchema = z
     auth: callerAuthSchema.default({ mode: 'none' }),
     cache: z
       .object({
-        /** How old a source's session list may be (contract: 5 s). */
-        listTtlSeconds: z.number().min(0).max(3600).default(5),
+        /** Least rest between background reads of a source's list (contract: 5 s). */
+        listTtlSeconds: z.number().min(0.05).max(3600).default(5),
         /** Sessions that may still change, and their events, artifacts, statistics. */
         sessionTtlSeconds: z.number().min(0).max(3600).default(5),
         /** Terminal sessions (and their parts) change no more. */
@@ -214,12 +130,23 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    sync: z
+      .object({
+        /** Sessions that can still change (DRAFT, ACTIVATING, RUNNING) are read again by id this often. */
+        liveIntervalSeconds: z.number().min(0.05).max(600).default(2),
+        /** A query waits this long for a source's first read, then answers without it (SOURCE_WARMING_UP). */
+        warmupWaitSeconds: z.number().min(0).max(600).default(10),
+        /** A complete read this often where nothing else reports removals (Veeam without the change feed). */
+        reconcileIntervalSeconds: z.number().min(1).max(86_400).default(300),
+        /** Reads of new sessions start this far before the newest one held (equal timestamps, late arrivals). */
+        overlapSeconds: z.number().min(0).max(3600).default(60),
+        /** How long one change-feed call (Veeam v8 /Events) may wait for a change. */
+        feedWaitSeconds: z.number().int().min(0).max(60).default(10),
+      })
+      .strict()
+      .prefault({}),
     subscriptions: z
       .object({
-        /** Poll interval per source while it has sessions that can still change. */
-        activeIntervalSeconds: z.number().min(0.1).max(600).default(2),
-        /** Poll interval while all of a source's sessions are terminal. */
-        idleIntervalSeconds: z.number().min(0.1).max(3600).default(15),
         /** Subscriptions one graphql-ws connection may hold at once. */
         maxPerConnection: z.number().int().min(1).max(1000).default(20),
         /** Largest WebSocket message accepted; bigger ones close the connection with 1009. */
@@ -230,7 +157,7 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
-    sources: z.array(z.discriminatedUnion('vendor', [graphSourceSchema, veeamSourceSchema])).min(1, 'needs at least one source'),
+    sources: z.array(z.discriminatedUnion('vendor', SOURCE_SCHEMAS)).min(1, 'needs at least one source'),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -243,8 +170,6 @@ const configSchema = z
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type SourceConfig = GatewayConfig['sources'][number];
-export type GraphSourceConfig = Extract<SourceConfig, { vendor: 'msgraph' }>;
-export type VeeamSourceConfig = Extract<SourceConfig, { vendor: 'veeam' }>;
 export type CallerAuthConfig = GatewayConfig['auth'];
 
 /** A start-up configuration problem; the message names the key. */

@@ -3,65 +3,78 @@ import type { Clock } from './clock';
 import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
-import type { SourceModel } from './model';
+import { TERMINAL_STATUSES, type RestoreSessionModel, type SourceModel } from './model';
 import { ErrorCode, GatewayError } from './errors';
 import type { RestoreSessionDirectory } from './listing/directory';
 import type { EntityCache } from './cache/entityCache';
-import type { ChangeFeed } from './live/changeFeed';
-import type { SourceConnector } from './sources/connector';
-import { GraphConnector } from './upstreams/msgraph/client';
-import { createGraphLoaders, type GraphLoaders } from './upstreams/msgraph/loaders';
-import { VeeamConnector } from './upstreams/veeam/client';
-import { createVeeamLoaders, type VeeamLoaders } from './upstreams/veeam/loaders';
+import DataLoader from 'dataloader';
+import { cacheKeys } from './cache/cacheKeys';
+import type { SessionIndexes } from './index/sessionIndexes';
+import type { ProgressWatchers } from './live/progressWatchers';
+import type { SourceConnector } from './upstreams/connector';
 
 /** Long-lived pieces, built once per gateway and shared by every request. */
 export interface GatewayServices {
   connectors: ReadonlyMap<string, SourceConnector>;
+  /** Every source's session index, kept current in the background. */
+  indexes: SessionIndexes;
   directory: RestoreSessionDirectory;
   cache: EntityCache;
-  /** Live change detection for subscriptions. */
-  feed: ChangeFeed;
-  /** After a write through the gateway: the source's list and every cached entry of the session go. */
-  invalidateSession(sourceId: string, vendorId: string): Promise<void>;
   sourceIds: ReadonlySet<string>;
   metrics: GatewayMetrics;
   logger: Logger;
   clock: Clock;
   limits: GatewayConfig['server']['limits'];
+  /** Watches live progress that is not part of a session record (Veeam v8 statistics) while someone subscribes. */
+  progress: ProgressWatchers;
 }
 
-/** Per-request DataLoaders, created on first use for each source and dropped with the request. */
+/** Makes one kind of loaders for one source; identity matters (a module-level function). */
+export type LoaderFactory<T> = (connector: SourceConnector, cache: EntityCache) => T;
+
+/**
+ * Per-request DataLoaders, created on first use for each source and dropped with the request.
+ * Vendor modules ask for their own kinds through `of`; sessions by id are the same for all.
+ */
 export class RequestLoaders {
-  private readonly graphLoaders = new Map<string, GraphLoaders>();
-  private readonly veeamLoaders = new Map<string, VeeamLoaders>();
+  private readonly made = new Map<LoaderFactory<unknown>, Map<string, unknown>>();
 
   constructor(
     private readonly connectors: ReadonlyMap<string, SourceConnector>,
     private readonly cache: EntityCache,
   ) {}
 
-  graph(sourceId: string): GraphLoaders {
-    let loaders = this.graphLoaders.get(sourceId);
-    if (!loaders) {
+  of<T>(sourceId: string, factory: LoaderFactory<T>): T {
+    let bySource = this.made.get(factory);
+    if (!bySource) this.made.set(factory, (bySource = new Map()));
+    let loaders = bySource.get(sourceId) as T | undefined;
+    if (loaders === undefined) {
       const connector = this.connectors.get(sourceId);
-      if (!(connector instanceof GraphConnector)) throw new Error(`source ${sourceId} is not a Microsoft Graph source`);
-      loaders = createGraphLoaders(connector, this.cache);
-      this.graphLoaders.set(sourceId, loaders);
+      if (!connector) throw new Error(`no source '${sourceId}'`);
+      loaders = factory(connector, this.cache);
+      bySource.set(sourceId, loaders);
     }
     return loaders;
   }
 
-  veeam(sourceId: string): VeeamLoaders {
-    let loaders = this.veeamLoaders.get(sourceId);
-    if (!loaders) {
-      const connector = this.connectors.get(sourceId);
-      if (!(connector instanceof VeeamConnector)) throw new Error(`source ${sourceId} is not a Veeam source`);
-      loaders = createVeeamLoaders(connector, this.cache);
-      this.veeamLoaders.set(sourceId, loaders);
-    }
-    return loaders;
+  /** Sessions by id for a source whose index is not warm yet: the entity cache, then the upstream. */
+  sessions(sourceId: string): DataLoader<string, RestoreSessionModel | null> {
+    return this.of(sourceId, sessionLoader);
   }
 }
+
+const sessionLoader: LoaderFactory<DataLoader<string, RestoreSessionModel | null>> = (connector, cache) =>
+  new DataLoader(
+    (ids) =>
+      cache.readThrough<string, RestoreSessionModel | null>(
+        'session',
+        ids,
+        (id) => cacheKeys.session(connector.cacheScope, id),
+        (missing) => connector.sessions.readMany(missing),
+        (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : cache.ttls.notFoundMs),
+      ),
+    { maxBatchSize: 100, name: `${connector.source.id}:sessionById` },
+  );
 
 /**
  * Sources that failed while a list was assembled: the list still answers with the others, and

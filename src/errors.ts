@@ -32,6 +32,8 @@ export interface GatewayErrorExtensions {
   upstreamCode?: string;
   retryAfterSeconds?: number;
   status?: string;
+  /** SOURCE_WARMING_UP: sessions read so far by the source's first read. */
+  sessionsLoaded?: number;
 }
 
 /**

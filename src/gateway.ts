@@ -7,10 +7,10 @@ import { systemClock, type Clock } from './clock';
 import type { GatewayConfig } from './config';
 import { createCallerAuthenticator } from './auth/callerAuth';
 import type { GatewayContext, GatewayServices } from './context';
-import { ChangeFeed } from './live/changeFeed';
+import { SessionIndexes } from './index/sessionIndexes';
 import { createSubscriptionServer } from './live/subscriptionServer';
+import { ProgressWatchers } from './live/progressWatchers';
 import { RestoreSessionDirectory } from './listing/directory';
-import { SnapshotStore } from './listing/snapshots';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics, OperationLabels } from './metrics';
 import { createFormatError } from './plugins/formatError';
@@ -20,14 +20,12 @@ import { requestMetricsPlugin } from './plugins/requestMetrics';
 import { limitValidationRules } from './limits/queryLimits';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
-import type { SourceConnector } from './sources/connector';
-import type { ConnectorDeps } from './sources/connectorDeps';
+import type { SourceConnector } from './upstreams/connector';
+import type { ConnectorDeps } from './upstreams/connectorDeps';
+import { createConnector, secretsOf } from './upstreams/registry';
 import { SecretRedactor } from './redaction';
 import { createCache } from './cache/createCache';
-import { sessionKeys } from './cache/cacheKeys';
 import { createHttpApp, type LifecycleState } from './http/app';
-import { GraphConnector } from './upstreams/msgraph/client';
-import { VeeamConnector } from './upstreams/veeam/client';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -42,7 +40,7 @@ export interface Gateway {
    * within `requestTimeoutSeconds` (slow senders get 408), and connections are capped. Not listening.
    */
   createHttpServer(): http.Server;
-  /** Settles once every source's start-up check has ended (successfully or not). */
+  /** Settles once every source's first read has ended (successfully or not). */
   started: Promise<void>;
   /** From now on /readyz answers 503 "stopping", so load balancers stop sending new requests. */
   beginShutdown(): void;
@@ -63,7 +61,7 @@ export interface CreateGatewayOptions {
 function buildConnectors(config: GatewayConfig, deps: ConnectorDeps): Map<string, SourceConnector> {
   const connectors = new Map<string, SourceConnector>();
   for (const source of config.sources) {
-    connectors.set(source.id, source.vendor === 'msgraph' ? new GraphConnector(source, deps) : new VeeamConnector(source, deps));
+    connectors.set(source.id, createConnector(source, deps));
   }
   return connectors;
 }
@@ -71,32 +69,10 @@ function buildConnectors(config: GatewayConfig, deps: ConnectorDeps): Map<string
 /** Every secret in the configuration, so that none can reach a log line or an error message. */
 function redactorFor(config: GatewayConfig): SecretRedactor {
   const redactor = new SecretRedactor();
-  for (const source of config.sources) {
-    if (source.vendor === 'msgraph') redactor.addConfigured(source.auth.clientSecret);
-    else redactor.addConfigured(source.auth.password);
-  }
+  for (const source of config.sources) for (const secret of secretsOf(source)) redactor.addConfigured(secret);
   if (config.auth.mode === 'apiKey') for (const key of config.auth.apiKeys) redactor.addConfigured(key.key);
   if (config.auth.mode === 'jwt') redactor.addConfigured(config.auth.jwt.secret);
   return redactor;
-}
-
-/**
- * A cheap call per source at start (token, then one small read), so refused credentials or an
- * unreachable upstream show in the log, in /readyz and in `Source.health` before any query.
- */
-async function checkSourcesAtStart(connectors: ReadonlyMap<string, SourceConnector>, logger: Logger): Promise<void> {
-  await Promise.all(
-    [...connectors.values()].map(async (connector) => {
-      const source = { source: connector.source.id, vendor: connector.source.vendor };
-      try {
-        await connector.probe();
-        logger.info(source, 'source check passed: credentials accepted and the upstream answers');
-      } catch (err) {
-        const code = (err as { code?: unknown }).code;
-        logger.error({ ...source, code, error: (err as Error).message }, 'source check failed: the source is left out of answers until it recovers');
-      }
-    }),
-  );
 }
 
 /**
@@ -111,25 +87,36 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const metrics = new GatewayMetrics();
   const operationLabels = new OperationLabels(config.metrics.maxOperationLabels);
   const connectors = buildConnectors(config, { metrics, logger, redactor, clock });
-  const cache = createCache(config.cache, metrics, logger, clock);
-  const snapshots = new SnapshotStore(config.cache.listTtlSeconds * 1000, metrics, cache.sharedSnapshots);
-  const directory = new RestoreSessionDirectory(connectors, snapshots);
-  const feed = new ChangeFeed(connectors, snapshots, { activeIntervalMs: config.subscriptions.activeIntervalSeconds * 1000, idleIntervalMs: config.subscriptions.idleIntervalSeconds * 1000, onPoll: (source) => metrics.subscriptionPolls.inc({ source }) }, logger, cache.changeBus);
+  const cache = createCache(config.cache, metrics, logger, clock, systemClock);
+  const { sync } = config;
+  const indexes = new SessionIndexes(
+    connectors,
+    {
+      listTtlMs: config.cache.listTtlSeconds * 1000,
+      liveIntervalMs: sync.liveIntervalSeconds * 1000,
+      reconcileIntervalMs: sync.reconcileIntervalSeconds * 1000,
+      overlapMs: sync.overlapSeconds * 1000,
+      feedWaitSeconds: sync.feedWaitSeconds,
+      warmupWaitMs: sync.warmupWaitSeconds * 1000,
+    },
+    clock,
+    logger,
+    metrics,
+    cache.replication,
+    systemClock,
+  );
+  const progress = new ProgressWatchers(connectors, sync.liveIntervalSeconds * 1000, clock, logger);
   const services: GatewayServices = {
     connectors,
-    directory,
+    indexes,
+    directory: new RestoreSessionDirectory([...connectors.values()].map((c) => c.source), indexes),
     cache: cache.entities,
-    feed,
     sourceIds: new Set(connectors.keys()),
     metrics,
     logger,
     clock,
     limits: config.server.limits,
-    invalidateSession: async (sourceId, vendorId) => {
-      const connector = connectors.get(sourceId);
-      if (!connector) return;
-      await Promise.all([directory.invalidate(sourceId), cache.entities.delete(sessionKeys(connector.cacheScope, vendorId))]);
-    },
+    progress,
   };
 
   const limits = config.server.limits;
@@ -153,12 +140,14 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   });
   await apollo.start();
 
-  let lifecycle: LifecycleState = 'warming';
-  const started = checkSourcesAtStart(connectors, logger).then(() => {
-    if (lifecycle === 'warming') lifecycle = 'ready';
-  });
+  let stopping = false;
+  // The index is kept current from start-up, before any query asks (with Redis, once it answers).
+  await cache.ready;
+  indexes.start();
+  const started = Promise.all([...connectors.keys()].map((id) => indexes.index(id)?.warmed)).then(() => undefined);
+  const lifecycle = (): LifecycleState => (stopping ? 'stopping' : indexes.firstReadsDone ? 'ready' : 'warming');
   const authenticator = createCallerAuthenticator(config.auth);
-  const app = createHttpApp({ config, services, apollo, authenticator, graphqlPath: GRAPHQL_PATH, lifecycle: () => lifecycle });
+  const app = createHttpApp({ config, services, apollo, authenticator, graphqlPath: GRAPHQL_PATH, lifecycle });
 
   const subscriptionServers: Array<ReturnType<typeof createSubscriptionServer>> = [];
   const closeSubscriptions = async () => {
@@ -199,13 +188,14 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       );
     },
     beginShutdown: () => {
-      lifecycle = 'stopping';
+      stopping = true;
     },
     closeSubscriptions,
     close: async () => {
-      lifecycle = 'stopping';
-      feed.close();
+      stopping = true;
       await closeSubscriptions();
+      progress.close();
+      await indexes.stop();
       await apollo.stop();
       await Promise.all([...connectors.values()].map((c) => c.close()));
       await cache.close();

@@ -63,16 +63,31 @@ export class GatewayMetrics {
     labelNames: ['cache', 'result'] as const,
     registers: [this.registry],
   });
-  readonly subscriptionPolls = new Counter({
-    name: 'gateway_subscription_polls_total',
-    help: 'Change polls this instance made for subscribers, by source.',
+
+  /** Reads each source's index at scrape time (set by the session indexes). */
+  indexReport: () => Array<{ source: string; sessions: number; lagSeconds: number | null }> = () => [];
+  readonly indexSessions = new Gauge({
+    name: 'gateway_index_sessions',
+    help: 'Sessions the index holds, by source.',
     labelNames: ['source'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const r of this.indexReport()) this.indexSessions.set({ source: r.source }, r.sessions);
+    },
   });
-  readonly snapshotLoads = new Counter({
-    name: 'gateway_list_snapshot_loads_total',
-    help: 'Full session-list loads from an upstream, by source and outcome.',
-    labelNames: ['source', 'outcome'] as const,
+  readonly syncLag = new Gauge({
+    name: 'gateway_sync_lag_seconds',
+    help: 'Age of the oldest data the index may be serving, by source (absent before the first read).',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const r of this.indexReport()) if (r.lagSeconds !== null) this.syncLag.set({ source: r.source }, r.lagSeconds);
+    },
+  });
+  readonly syncReads = new Counter({
+    name: 'gateway_sync_reads_total',
+    help: 'Background reads that keep the index current, by source, kind (full, incremental, live, feed) and outcome.',
+    labelNames: ['source', 'kind', 'outcome'] as const,
     registers: [this.registry],
   });
 

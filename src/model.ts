@@ -33,6 +33,8 @@ interface RestoreSessionCommon {
   createdAt: Instant | null;
   completedAt: Instant | null;
   initiatedBy: string | null;
+  /** The upstream's version of the session where it has one (Veeam v8 eTag, Graph lastModifiedDateTime): a cheap "did it change". */
+  revision: string | null;
 }
 
 export interface GraphIdentityModel {
@@ -88,6 +90,8 @@ export interface VeeamRestoreSessionModel extends RestoreSessionCommon {
   scopeName: string | null;
   clientHost: string | null;
   reason: string | null;
+  /** Live progress carried by a subscription update (absent: read `/Statistics` when asked). */
+  progress?: ProgressModel | null;
 }
 
 export type RestoreSessionModel = GraphRestoreSessionModel | VeeamRestoreSessionModel;

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     DateTime: new GraphQLScalarType({ name: 'DateTime', serialize: (v) => formatInstant(v as Instant) }),
     Query: {
       restoreSessions: async (_: unknown, args: { first?: number }) => {
-        const lists = await Promise.all(connectors.map((c) => c.listSessions()));
+        const lists = await Promise.all(connectors.map((c) => c.sessions.readAll()));
         const all = lists.flat().sort(compareSessions).slice(0, args.first ?? 50);
         return { items: all };
       },

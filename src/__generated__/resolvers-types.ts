@@ -3,6 +3,7 @@
 import type { Instant } from '../model';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { RestoreSessionModel, GraphRestoreSessionModel, VeeamRestoreSessionModel, SourceModel, ProgressModel, VeeamOrganizationModel, VeeamEventModel, GraphArtifactModel, ConnectionModel, RestoreSessionStatsModel } from '../model';
+import type { SessionIndex, IndexChange } from '../index/sessionIndex';
 import type { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -370,6 +371,8 @@ export type Source = {
   /** The last upstream failure seen for this source, in words; null while healthy. */
   lastError?: Maybe<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** The session index of this source. */
+  sync: SourceSync;
   vendor: Vendor;
 };
 
@@ -384,6 +387,29 @@ export type SourceHealth =
   | 'DEGRADED'
   | 'DOWN'
   | 'UP';
+
+/** The session index the gateway keeps for one source, in the background. */
+export type SourceSync = {
+  __typename?: 'SourceSync';
+  /** Age in seconds of the oldest data the index may be serving for this source; null before the first read. */
+  lagSeconds?: Maybe<Scalars['Float']['output']>;
+  /** Last time the index changed for this source. */
+  lastChangeAt?: Maybe<Scalars['DateTime']['output']>;
+  /** End of the last complete read of the source's list; null before the first. */
+  lastFullReadAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Sessions the index holds for this source. */
+  sessions: Scalars['Int']['output'];
+  state: SourceSyncState;
+};
+
+/** Where a source's session index stands. */
+export type SourceSyncState =
+  /** The latest background read failed: queries leave the source out (with one error for it) until a read succeeds. */
+  | 'FAILED'
+  /** The index is current: the latest background read succeeded. */
+  | 'LIVE'
+  /** The first read of the source's sessions has not finished. */
+  | 'WARMING';
 
 export type StartVeeamExploreSessionInput = {
   /** Veeam's own backup job GUID. */
@@ -642,7 +668,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RestoreProgress: ResolverTypeWrapper<ProgressModel>;
   RestoreSession: ResolverTypeWrapper<RestoreSessionModel>;
-  RestoreSessionChange: ResolverTypeWrapper<Omit<RestoreSessionChange, 'session'> & { session: ResolversTypes['RestoreSession'] }>;
+  RestoreSessionChange: ResolverTypeWrapper<IndexChange>;
   RestoreSessionChangeKind: RestoreSessionChangeKind;
   RestoreSessionConnection: ResolverTypeWrapper<ConnectionModel<RestoreSessionModel>>;
   RestoreSessionEdge: ResolverTypeWrapper<Omit<RestoreSessionEdge, 'node'> & { node: ResolversTypes['RestoreSession'] }>;
@@ -653,6 +679,8 @@ export type ResolversTypes = {
   Source: ResolverTypeWrapper<SourceModel>;
   SourceCount: ResolverTypeWrapper<Omit<SourceCount, 'source'> & { source: ResolversTypes['Source'] }>;
   SourceHealth: SourceHealth;
+  SourceSync: ResolverTypeWrapper<SessionIndex>;
+  SourceSyncState: SourceSyncState;
   StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -696,7 +724,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RestoreProgress: ProgressModel;
   RestoreSession: RestoreSessionModel;
-  RestoreSessionChange: Omit<RestoreSessionChange, 'session'> & { session: ResolversParentTypes['RestoreSession'] };
+  RestoreSessionChange: IndexChange;
   RestoreSessionConnection: ConnectionModel<RestoreSessionModel>;
   RestoreSessionEdge: Omit<RestoreSessionEdge, 'node'> & { node: ResolversParentTypes['RestoreSession'] };
   RestoreSessionFilter: RestoreSessionFilter;
@@ -704,6 +732,7 @@ export type ResolversParentTypes = {
   RestoreSessionStats: RestoreSessionStatsModel;
   Source: SourceModel;
   SourceCount: Omit<SourceCount, 'source'> & { source: ResolversParentTypes['Source'] };
+  SourceSync: SessionIndex;
   StartVeeamExploreSessionInput: StartVeeamExploreSessionInput;
   StatusCount: StatusCount;
   String: Scalars['String']['output'];
@@ -876,12 +905,21 @@ export type SourceResolvers<ContextType = GatewayContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sync?: Resolver<ResolversTypes['SourceSync'], ParentType, ContextType>;
   vendor?: Resolver<ResolversTypes['Vendor'], ParentType, ContextType>;
 };
 
 export type SourceCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SourceCount'] = ResolversParentTypes['SourceCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
+};
+
+export type SourceSyncResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SourceSync'] = ResolversParentTypes['SourceSync']> = {
+  lagSeconds?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  lastChangeAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastFullReadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  sessions?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SourceSyncState'], ParentType, ContextType>;
 };
 
 export type StatusCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StatusCount'] = ResolversParentTypes['StatusCount']> = {
@@ -986,6 +1024,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   RestoreSessionStats?: RestoreSessionStatsResolvers<ContextType>;
   Source?: SourceResolvers<ContextType>;
   SourceCount?: SourceCountResolvers<ContextType>;
+  SourceSync?: SourceSyncResolvers<ContextType>;
   StatusCount?: StatusCountResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   VeeamOrganization?: VeeamOrganizationResolvers<ContextType>;

@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { SourceConfig } from '../config';
 
 /**
- * Cache keys name the data and whose credentials fetched it: the source's id, its upstream and
- * the account the gateway uses there. Two gateways with different credentials for the same
+ * Cache keys name the data and whose credentials fetched it: the source's id, and a hash of its
+ * vendor, upstream and the account the gateway uses there (`identity`, given by the connector). Two gateways with different credentials for the same
  * source id (or one re-configured) never read each other's entries. Callers of the gateway do
  * not scope data (every caller sees what the gateway's credentials see), so no caller id is in
  * the key; a per-caller filter would have to add one.
  */
-export function sourceScope(source: SourceConfig): string {
-  const identity = source.vendor === 'msgraph' ? `${source.auth.tenantId}|${source.auth.clientId}` : `${source.auth.username}|${source.apiVersion}`;
-  const hash = createHash('sha256').update(`${source.vendor}|${source.baseUrl}|${identity}`).digest('base64url').slice(0, 12);
-  return `${source.id}:${hash}`;
+export function sourceScope(sourceId: string, identity: string): string {
+  const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 12);
+  return `${sourceId}:${hash}`;
 }
 
 export const cacheKeys = {

@@ -5,28 +5,27 @@ import { LogThrottle } from '../util/logThrottle';
 import { RedisGate } from './redisGate';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
-import type { SharedSnapshots } from '../listing/snapshots';
 import { EntityCache } from './entityCache';
 import { MemoryCacheStore } from './memoryCacheStore';
 import { RedisCacheStore } from './redisCacheStore';
-import { RedisSnapshots } from './redisSnapshots';
-import type { ChangeBus } from '../live/changeFeed';
-import { RedisChangeBus } from '../live/redisChangeBus';
+import type { IndexReplication } from '../index/replication';
+import { RedisReplication } from '../index/redisReplication';
 
 export interface GatewayCache {
   entities: EntityCache;
-  sharedSnapshots?: SharedSnapshots;
-  /** With Redis: change fan-out and the polling lease for subscriptions. */
-  changeBus?: ChangeBus;
+  /** With Redis: the shared session index (lease, shared copy, change log). */
+  replication: IndexReplication | null;
+  /** Resolves once Redis answers, or after the connect timeout (the gateway then starts without it). */
+  ready: Promise<void>;
   close(): Promise<void>;
 }
 
 /** The in-memory cache by default; Redis (shared by replicas) when `cache.redis` is configured. */
-export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetrics, logger: Logger, clock: Clock): GatewayCache {
+export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetrics, logger: Logger, clock: Clock, realClock: Clock): GatewayCache {
   const ttls = { liveMs: config.sessionTtlSeconds * 1000, terminalMs: config.terminalSessionTtlSeconds * 1000, organizationsMs: config.organizationTtlSeconds * 1000, notFoundMs: config.notFoundTtlSeconds * 1000 };
   if (!config.redis) {
     const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes });
-    return { entities: new EntityCache(store, ttls, metrics), close: () => store.close() };
+    return { entities: new EntityCache(store, ttls, metrics), replication: null, ready: Promise.resolve(), close: () => store.close() };
   }
   // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
   const errorLog = new LogThrottle(1, 10_000, clock);
@@ -44,18 +43,28 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   // nothing queues while disconnected; disconnectTimeout keeps shutdown quick.
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: config.redis.commandTimeoutMs, connectTimeout: 2000, disconnectTimeout: 100, lazyConnect: false } as const;
   const client = new Redis(config.redis.url, options);
-  // The subscriber only subscribes; it may queue that until connected.
-  const subscriber = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+  // Blocking reads of the shared change log get a connection of their own, allowed to wait.
+  const blocking = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
   client.on('error', onError);
-  subscriber.on('error', onError);
+  blocking.on('error', onError);
   const store = new RedisCacheStore(client, gate, (key) => onBadMessage(`cache entry ${key}`));
+  const replication = new RedisReplication(client, blocking, gate, realClock, logger, onBadMessage);
+  // Commands do not queue while disconnected: the first ones wait for the connection (bounded).
+  const ready = new Promise<void>((resolve) => {
+    if (client.status === 'ready') return resolve();
+    const timer = realClock.schedule(options.connectTimeout, resolve);
+    client.once('ready', () => {
+      timer.cancel();
+      resolve();
+    });
+  });
   return {
     entities: new EntityCache(store, ttls, metrics),
-    sharedSnapshots: new RedisSnapshots(client, subscriber, gate, onBadMessage),
-    changeBus: new RedisChangeBus(client, subscriber, gate, onBadMessage),
+    replication,
+    ready,
     close: async () => {
+      await replication.close();
       client.disconnect();
-      subscriber.disconnect();
     },
   };
 }

@@ -46,7 +46,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.get('/readyz', (_req, res) => {
     const state = deps.lifecycle();
-    const sources = [...services.connectors.values()].map((c) => ({ id: c.source.id, vendor: c.source.vendor, health: c.health.health }));
+    const sources = [...services.connectors.values()].map((c) => ({ id: c.source.id, vendor: c.source.vendor, health: c.health.health, sync: services.indexes.index(c.source.id)?.status.state ?? 'WARMING' }));
     if (state !== 'ready') {
       res.status(503).json({ status: state, sources });
       return;

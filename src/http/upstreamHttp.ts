@@ -3,7 +3,7 @@ import { Agent } from 'undici';
 import { ErrorCode, UpstreamError } from '../errors';
 import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
-import type { SourceHealthTracker } from '../sources/health';
+import type { SourceHealthTracker } from '../upstreams/health';
 import type { Logger } from '../logger';
 import type { Clock } from '../clock';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker';
@@ -31,6 +31,10 @@ export interface UpstreamCall {
   auth?: TokenProvider;
   /** Statuses that are answers rather than failures (404 for "gone"). */
   acceptStatuses?: readonly number[];
+  /** Cancels the call (a component stopping); a cancelled call is not an upstream failure. */
+  signal?: AbortSignal;
+  /** A long poll: the upstream may hold the answer this long, so the first-byte and total timeouts stretch by it. */
+  longPollSeconds?: number;
   /**
    * Part of a call the breaker already admitted (a token request made for it): it must not take
    * the half-open probe slot from its own parent. Its failures still count.
@@ -148,7 +152,7 @@ export class UpstreamHttp {
     const retry = async (waitMs: number) => {
       if (!call.idempotent || attempt >= this.maxRetries || !takeRetry()) return false;
       attempt++;
-      await this.clock.sleep(waitMs);
+      await this.clock.sleep(waitMs, call.signal);
       return true;
     };
     for (;;) {
@@ -158,6 +162,8 @@ export class UpstreamHttp {
         token = call.auth ? await call.auth.getToken() : undefined;
         answer = await this.once(call, token);
       } catch (err) {
+        // Cancelled by us (a syncer stopping): not the upstream's fault, nothing recorded.
+        if (call.signal?.aborted) throw call.signal.reason;
         if (err instanceof UpstreamError && err.code !== ErrorCode.UPSTREAM_UNAVAILABLE) {
           // A token failure (credentials refused) was already reported where it happened.
           throw err;
@@ -227,7 +233,17 @@ export class UpstreamHttp {
     const labels = { source: this.options.sourceId, vendor: this.options.vendor, route: call.route };
     let status = 'error';
     try {
-      const res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: call.method, headers, body: call.body, signal: AbortSignal.timeout(this.timeouts.totalMs) });
+      const extraMs = (call.longPollSeconds ?? 0) * 1000;
+      const deadline = AbortSignal.timeout(this.timeouts.totalMs + extraMs);
+      const res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: call.method,
+        headers,
+        body: call.body,
+        headersTimeout: this.timeouts.headersMs + extraMs,
+        signal: call.signal ? AbortSignal.any([deadline, call.signal]) : deadline,
+      });
       status = String(res.statusCode);
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > this.maxResponseBytes) {

@@ -1,25 +1,33 @@
-import type { ConnectionModel, RestoreSessionModel, RestoreSessionStatsModel, SourceModel, RestoreSessionStatusValue, VendorValue, WorkloadValue } from '../model';
-import type { SourceConnector } from '../sources/connector';
+import { ErrorCode, GatewayError } from '../errors';
+import type { SessionIndex } from '../index/sessionIndex';
+import type { SessionIndexes } from '../index/sessionIndexes';
+import type { ConnectionModel, RestoreSessionModel, RestoreSessionStatsModel, RestoreSessionStatusValue, SourceModel, VendorValue, WorkloadValue } from '../model';
 import type { CompiledFilter } from './filter';
 import { encodeKeysetCursor } from './cursor';
 import { compareSessions, indexAfter, orderPointOf, type OrderPoint } from './order';
-import type { SessionListSnapshot, SnapshotStore } from './snapshots';
 
 /** Called once per source that could not answer, so the caller can report a partial result. */
-export type SourceFailureHandler = (source: SourceModel, error: unknown) => void;
+export type SourceFailureHandler = (source: SourceModel, error: GatewayError) => void;
+
+interface Gathered {
+  index: SessionIndex;
+  list: readonly RestoreSessionModel[];
+}
 
 /**
- * The merged view over every source's snapshot: one ordered, filtered, cursor-paged list, and
- * counts over it. Sources that fail are reported and left out; the others still answer.
+ * The merged view over every source's index: one ordered, filtered, cursor-paged list, and counts
+ * over it. It reads memory only: no query waits for an upstream once a source is warm. A source
+ * still on its first read is waited for at most `sync.warmupWaitSeconds`; one whose latest read
+ * failed, or still warming, is reported and left out, and the others still answer.
  */
 export class RestoreSessionDirectory {
   constructor(
-    private readonly connectors: ReadonlyMap<string, SourceConnector>,
-    private readonly snapshots: SnapshotStore,
+    private readonly sources: readonly SourceModel[],
+    private readonly indexes: SessionIndexes,
   ) {}
 
   async page(filter: CompiledFilter, first: number, after: OrderPoint | null, onFailure: SourceFailureHandler): Promise<ConnectionModel<RestoreSessionModel>> {
-    const lists = await this.gather(filter, onFailure);
+    const lists = (await this.gather(filter, onFailure)).map((g) => g.list);
     const positions = lists.map((list) => (after ? indexAfter(list, after) : 0));
     const items: RestoreSessionModel[] = [];
     let hasNextPage = false;
@@ -40,26 +48,18 @@ export class RestoreSessionDirectory {
     return { items, cursorOf: (node) => encodeKeysetCursor(orderPointOf(node)), hasNextPage, hasPreviousPage: after !== null, totalCount: lists.reduce((sum, list) => sum + list.length, 0) };
   }
 
-  /** Drops a source's list snapshots so the next read sees a write made through the gateway. */
-  async invalidate(sourceId: string): Promise<void> {
-    const connector = this.connectors.get(sourceId);
-    if (connector) await this.snapshots.invalidate(connector);
-  }
-
   async stats(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<RestoreSessionStatsModel> {
-    const selected = this.selectSources(filter);
-    const gathered = await this.gatherSnapshots(filter, onFailure, selected);
     const byStatus = new Map<RestoreSessionStatusValue, number>();
     const byVendor = new Map<VendorValue, number>();
     const byWorkload = new Map<WorkloadValue | null, number>();
     const bySource: Array<{ source: SourceModel; count: number }> = [];
     let total = 0;
     const add = <K>(into: Map<K, number>, from: Map<K, number>) => from.forEach((n, k) => into.set(k, (into.get(k) ?? 0) + n));
-    for (const { connector, snapshot, list } of gathered) {
-      // Counting a source's list happens once per snapshot and filter, not once per request.
-      const tally = snapshot.memo(`tally:${filter.cacheKey}`, () => tallyOf(list));
+    for (const { index, list } of await this.gather(filter, onFailure)) {
+      // Counting a source's list happens once per index version and filter, not once per request.
+      const tally = index.memo(`tally:${filter.cacheKey}`, () => tallyOf(list));
       total += list.length;
-      if (list.length > 0) bySource.push({ source: connector.source, count: list.length });
+      if (list.length > 0) bySource.push({ source: index.source, count: list.length });
       add(byStatus, tally.byStatus);
       add(byVendor, tally.byVendor);
       add(byWorkload, tally.byWorkload);
@@ -73,25 +73,35 @@ export class RestoreSessionDirectory {
     };
   }
 
-  private selectSources(filter: CompiledFilter): SourceConnector[] {
-    return [...this.connectors.values()].filter((c) => (!filter.vendors || filter.vendors.has(c.source.vendor)) && (!filter.sourceIds || filter.sourceIds.has(c.source.id)));
-  }
-
-  /** Each selected source's filtered, sorted list; failed sources are reported and skipped. */
-  private async gather(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<Array<readonly RestoreSessionModel[]>> {
-    return (await this.gatherSnapshots(filter, onFailure, this.selectSources(filter))).map((g) => g.list);
-  }
-
-  private async gatherSnapshots(filter: CompiledFilter, onFailure: SourceFailureHandler, selected: SourceConnector[]): Promise<Array<{ connector: SourceConnector; snapshot: SessionListSnapshot; list: readonly RestoreSessionModel[] }>> {
-    const range = filter.createdAfter || filter.createdBefore ? { fromMs: filter.createdAfter?.epochMs, toMs: filter.createdBefore ? filter.createdBefore.epochMs + 1 : undefined } : undefined;
-    const settled = await Promise.allSettled(selected.map((connector) => this.snapshots.get(connector, range)));
-    const gathered: Array<{ connector: SourceConnector; snapshot: SessionListSnapshot; list: readonly RestoreSessionModel[] }> = [];
-    settled.forEach((outcome, i) => {
-      if (outcome.status === 'fulfilled') gathered.push({ connector: selected[i], snapshot: outcome.value, list: outcome.value.select(filter.cacheKey, filter.matches) });
-      else onFailure(selected[i].source, outcome.reason);
-    });
+  /** Each selected source's filtered, sorted list; sources that cannot answer are reported and skipped. */
+  private async gather(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<Gathered[]> {
+    const selected = this.sources.filter((s) => (!filter.vendors || filter.vendors.has(s.vendor)) && (!filter.sourceIds || filter.sourceIds.has(s.id)));
+    await Promise.all(selected.map((s) => this.indexes.waitFirstRead(s.id)));
+    const gathered: Gathered[] = [];
+    for (const source of selected) {
+      const index = this.indexes.index(source.id);
+      if (!index) continue;
+      const problem = unavailability(index);
+      if (problem) {
+        onFailure(source, problem);
+        continue;
+      }
+      const list = filter.matches ? index.memo(`select:${filter.cacheKey}`, () => index.sorted().filter(filter.matches as (s: RestoreSessionModel) => boolean)) : index.sorted();
+      gathered.push({ index, list });
+    }
     return gathered;
   }
+}
+
+/**
+ * Why a source's index cannot answer now: still on its first read (SOURCE_WARMING_UP, with how
+ * far it got), or its latest read failed (that failure's code). Null when it can.
+ */
+export function unavailability(index: SessionIndex): GatewayError | null {
+  const { status, source } = index;
+  if (status.state === 'LIVE') return null;
+  if (status.state === 'FAILED' && status.lastError) return status.lastError;
+  return new GatewayError(ErrorCode.SOURCE_WARMING_UP, `Source '${source.id}' is still reading its sessions for the first time; try again shortly.`, { sourceId: source.id, vendor: source.vendor, sessionsLoaded: status.loading });
 }
 
 function tallyOf(list: readonly RestoreSessionModel[]) {

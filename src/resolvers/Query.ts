@@ -3,10 +3,10 @@ import type { GatewayContext } from '../context';
 import { badUserInput } from '../errors';
 import { decodeGlobalId, type DecodedGlobalId } from '../ids';
 import { decodeKeysetCursor } from '../listing/cursor';
+import { unavailability } from '../listing/directory';
 import { compileFilter } from '../listing/filter';
 import type { RestoreSessionModel } from '../model';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
-import { GraphConnector } from '../upstreams/msgraph/client';
 import { checkFirst } from './connections';
 
 function pathOf(info: GraphQLResolveInfo): Array<string | number> {
@@ -15,12 +15,20 @@ function pathOf(info: GraphQLResolveInfo): Array<string | number> {
   return path;
 }
 
-/** A session by decoded id through the request's loaders; null when it or its source is gone. */
-async function loadSession(ctx: GatewayContext, id: DecodedGlobalId): Promise<RestoreSessionModel | null> {
-  const connector = ctx.services.connectors.get(id.sourceId);
-  if (!connector) return null;
-  if (connector instanceof GraphConnector) return ctx.loaders.graph(id.sourceId).sessionById.load(id.vendorId);
-  return ctx.loaders.veeam(id.sourceId).sessionById.load(id.vendorId);
+/**
+ * A session by decoded id. A warm source answers from its index (null for an id it does not
+ * hold, with no upstream call); a source whose latest read failed answers its failure; a source
+ * still on its first read is asked by id through the request's loaders.
+ */
+export async function loadSession(ctx: GatewayContext, id: DecodedGlobalId): Promise<RestoreSessionModel | null> {
+  const index = ctx.services.indexes.index(id.sourceId);
+  if (!index) return null;
+  if (!index.isWarm) return ctx.loaders.sessions(id.sourceId).load(id.vendorId);
+  if (index.status.state === 'FAILED') {
+    const problem = unavailability(index);
+    if (problem) throw problem;
+  }
+  return index.get(id.vendorId);
 }
 
 /** graphql-js turns an Error standing in a list into null at that index plus an error for it. */
@@ -28,7 +36,7 @@ function errorInList(err: unknown): RestoreSessionModel | null {
   return (err instanceof Error ? err : new Error(String(err))) as unknown as RestoreSessionModel;
 }
 
-export const Query: QueryResolvers = {
+export const Query: Pick<QueryResolvers, 'node' | 'nodes' | 'restoreSession' | 'restoreSessions' | 'restoreSessionStats' | 'sources'> = {
   node: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
   restoreSession: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
   nodes: (_parent, { ids }, ctx) => {

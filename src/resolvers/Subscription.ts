@@ -1,49 +1,65 @@
-import type { GatewayContext } from '../context';
 import { ErrorCode, GatewayError } from '../errors';
 import { decodeGlobalId } from '../ids';
+import type { IndexChange } from '../index/sessionIndex';
 import { compileFilter } from '../listing/filter';
 import { BoundedQueue } from '../live/boundedQueue';
-import type { ChangeEvent } from '../live/changeFeed';
-import { TERMINAL_STATUSES, type RestoreSessionModel } from '../model';
+import { TERMINAL_STATUSES, type ProgressModel, type RestoreSessionModel } from '../model';
 import type { SubscriptionResolvers } from '../__generated__/resolvers-types';
-import { GraphConnector } from '../upstreams/msgraph/client';
+import { loadSession } from './Query';
 
 /** Undelivered updates one subscriber may have before it is ended as too slow. */
 const QUEUE_CAPACITY = 200;
 
+/**
+ * Subscriptions are the index's own changes: whatever keeps a source's index current (its
+ * syncer here, or the holder replica through the shared log) is what subscribers hear, once per
+ * change, on every replica. No poller of their own.
+ */
 export const Subscription: SubscriptionResolvers = {
   restoreSessionChanged: {
     subscribe: (_parent, { filter }, ctx) => {
       const compiled = compileFilter(filter, ctx.services.sourceIds);
-      const matches = (s: RestoreSessionModel) =>
-        (!compiled.vendors || compiled.vendors.has(s.vendor)) && (!compiled.sourceIds || compiled.sourceIds.has(s.sourceId)) && (!compiled.matches || compiled.matches(s));
+      const matches = (s: RestoreSessionModel) => (!compiled.vendors || compiled.vendors.has(s.vendor)) && (!compiled.sourceIds || compiled.sourceIds.has(s.sourceId)) && (!compiled.matches || compiled.matches(s));
       let unsubscribe = () => undefined as void;
-      const queue = new BoundedQueue<{ restoreSessionChanged: ChangeEvent }>(QUEUE_CAPACITY, () => unsubscribe());
-      unsubscribe = ctx.services.feed.subscribe((event) => {
-        if (matches(event.session)) queue.push({ restoreSessionChanged: event });
+      const queue = new BoundedQueue<{ restoreSessionChanged: IndexChange }>(QUEUE_CAPACITY, () => unsubscribe());
+      unsubscribe = ctx.services.indexes.onChange((changes) => {
+        for (const change of changes) if (matches(change.session)) queue.push({ restoreSessionChanged: change });
       });
       return queue;
     },
   },
   restoreSessionProgress: {
     subscribe: async (_parent, { id }, ctx) => {
-      const { sourceId, vendorId } = decodeGlobalId(id, 'id');
-      const connector = ctx.services.connectors.get(sourceId);
-      const current = !connector ? null : connector instanceof GraphConnector ? await ctx.loaders.graph(sourceId).sessionById.load(vendorId) : await ctx.loaders.veeam(sourceId).sessionById.load(vendorId);
-      if (!current) throw new GatewayError(ErrorCode.NOT_FOUND, `Restore session ${id} does not exist.`, { sourceId });
-      let unsubscribe = () => undefined as void;
-      const queue = new BoundedQueue<{ restoreSessionProgress: RestoreSessionModel }>(QUEUE_CAPACITY, () => unsubscribe());
+      const decoded = decodeGlobalId(id, 'id');
+      const current = await loadSession(ctx, decoded);
+      if (!current) throw new GatewayError(ErrorCode.NOT_FOUND, `Restore session ${id} does not exist.`, { sourceId: decoded.sourceId });
+      const stops: Array<() => void> = [];
+      const queue = new BoundedQueue<{ restoreSessionProgress: RestoreSessionModel }>(QUEUE_CAPACITY, () => stops.forEach((stop) => stop()));
       queue.push({ restoreSessionProgress: current });
       if (TERMINAL_STATUSES.has(current.status)) {
         queue.end();
         return queue;
       }
-      unsubscribe = ctx.services.feed.subscribe((event) => {
-        if (event.session.id !== id) return;
-        queue.push({ restoreSessionProgress: event.session });
-        // The last update of a session is its terminal state (or its removal).
-        if (TERMINAL_STATUSES.has(event.session.status) || event.kind === 'REMOVED') queue.end();
+      let latest = current;
+      let progress: ProgressModel | null | undefined;
+      const send = () => queue.push({ restoreSessionProgress: progress === undefined ? latest : { ...latest, progress } as RestoreSessionModel });
+      stops.push(
+        ctx.services.indexes.onChange((changes) => {
+          for (const change of changes) {
+            if (change.session.id !== id) continue;
+            latest = change.session;
+            send();
+            // The last update of a session is its terminal state (or its removal).
+            if (TERMINAL_STATUSES.has(change.session.status) || change.kind === 'REMOVED') queue.end();
+          }
+        }),
+      );
+      // Progress kept apart from the record (Veeam v8) is read while this subscription lasts.
+      const stopWatching = ctx.services.progress.watch(decoded.sourceId, decoded.vendorId, (next) => {
+        progress = next;
+        send();
       });
+      if (stopWatching) stops.push(stopWatching);
       return queue;
     },
   },

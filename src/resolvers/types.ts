@@ -1,8 +1,7 @@
 import type { GatewayContext } from '../context';
 import { TERMINAL_STATUSES, type RestoreSessionModel, type SourceModel } from '../model';
 import type { Resolvers } from '../__generated__/resolvers-types';
-import { connectionFields, offsetConnection } from './connections';
-import { progressFromCounts } from '../upstreams/msgraph/mappers';
+import { connectionFields } from './connections';
 
 const sourceOf = (session: RestoreSessionModel, ctx: GatewayContext): SourceModel => {
   const connector = ctx.services.connectors.get(session.sourceId);
@@ -10,51 +9,40 @@ const sourceOf = (session: RestoreSessionModel, ctx: GatewayContext): SourceMode
   return connector.source;
 };
 
-/** Fields every RestoreSession computes the same way, whatever its vendor. */
-const sessionFields = {
+/** Fields every RestoreSession implementation computes the same way, whatever its vendor. */
+export const sessionFields = {
   source: (s: RestoreSessionModel, _args: unknown, ctx: GatewayContext) => sourceOf(s, ctx),
   isTerminal: (s: RestoreSessionModel) => TERMINAL_STATUSES.has(s.status),
 };
 
-type TypeResolvers = Pick<
-  Resolvers,
-  | 'Node'
-  | 'RestoreSession'
-  | 'GraphRestoreSession'
-  | 'VeeamRestoreSession'
-  | 'RestoreProgress'
-  | 'Source'
-  | 'RestoreSessionConnection'
-  | 'VeeamRestoreSessionEventConnection'
-  | 'GraphRestoreArtifactConnection'
->;
+// DateTime prints from epochMs; the sort key is not needed for these.
+const instantOf = (ms: number | null) => (ms === null ? null : { epochMs: ms, key: '' });
 
+type TypeResolvers = Pick<Resolvers, 'Node' | 'RestoreSession' | 'RestoreProgress' | 'Source' | 'SourceSync' | 'RestoreSessionConnection'>;
+
+/** Resolvers of the vendor-neutral types; vendor types come with their vendor's module. */
 export const typeResolvers: TypeResolvers = {
   // The model says what it is: never guessed from which fields are present.
   Node: { __resolveType: (s) => s.__typename },
   RestoreSession: { __resolveType: (s) => s.__typename },
-  GraphRestoreSession: {
-    ...sessionFields,
-    progress: (s) => progressFromCounts(s.artifactCount),
-    artifacts: async (s, { first, after }, ctx) => {
-      const list = s.collection ? await ctx.loaders.graph(s.sourceId).artifacts.load({ vendorId: s.vendorId, collection: s.collection, terminal: TERMINAL_STATUSES.has(s.status) }) : [];
-      return offsetConnection(list, first, after);
-    },
-  },
-  VeeamRestoreSession: {
-    ...sessionFields,
-    progress: (s, _args, ctx) => ctx.loaders.veeam(s.sourceId).progress.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }),
-    organization: (s, _args, ctx) => ctx.loaders.veeam(s.sourceId).organization.load({ name: s.organizationName ?? `#${s.vendorId}`, sessionVendorId: s.vendorId }),
-    events: async (s, { first, after }, ctx) => offsetConnection(await ctx.loaders.veeam(s.sourceId).events.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }), first, after),
-  },
   RestoreProgress: {
     percent: (p) => (p.total > 0 ? Math.min(100, ((p.completed + p.failed) / p.total) * 100) : null),
   },
   Source: {
     health: (source, _args, ctx) => ctx.services.connectors.get(source.id)?.health.health ?? 'DOWN',
     lastError: (source, _args, ctx) => ctx.services.connectors.get(source.id)?.health.lastError ?? null,
+    sync: (source, _args, ctx) => {
+      const index = ctx.services.indexes.index(source.id);
+      if (!index) throw new Error(`no index for source ${source.id}`);
+      return index;
+    },
+  },
+  SourceSync: {
+    state: (index) => index.status.state,
+    sessions: (index) => index.size,
+    lastFullReadAt: (index) => instantOf(index.status.lastFullReadAt),
+    lastChangeAt: (index) => instantOf(index.status.lastChangeAt),
+    lagSeconds: (index, _args, ctx) => ctx.services.indexes.lagSeconds(index),
   },
   RestoreSessionConnection: connectionFields,
-  VeeamRestoreSessionEventConnection: connectionFields,
-  GraphRestoreArtifactConnection: connectionFields,
 };

@@ -1,25 +1,30 @@
 import { encodeGlobalId } from '../../src/ids';
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/msgraph/server';
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
-import { startHarnessGateway, GRAPH_ROUTES, VEEAM_ROUTES, type Harness } from '../support/harness';
+import { startHarnessGateway, VEEAM_ROUTES, type Harness } from '../support/harness';
+import { until } from '../support/manualClock';
 import { describeWithRedis, REDIS_URL } from '../support/redis';
 
-describeWithRedis('Redis as the shared cache of two gateway replicas (the real server)', () => {
+/** Upstream calls one gateway made, by route prefix, from its own metrics. */
+async function callsBy(h: Harness, route: string): Promise<number> {
+  const text = (await h.http('/metrics')).text;
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('gateway_upstream_requests_total{') && l.includes(`route="${route}"`))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+describeWithRedis('Redis as the shared index and cache of several replicas (the real server)', () => {
   let graph: GraphSimulator;
   let veeam: VeeamSimulator;
   let a: Harness;
   let b: Harness;
-  const resetCounters = () => {
-    graph.server.counters.reset();
-    veeam.server.counters.reset();
-  };
+  const withRedis = { configure: (raw: Record<string, any>) => Object.assign(raw.cache, { redis: { url: REDIS_URL }, sessionTtlSeconds: 60 }) }; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
 
   beforeAll(async () => {
     [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 150 }), startVeeamSimulator({ sessionCount: 150 })]);
-    // Long TTLs: anything B sees fresh after A's write comes from invalidation, not expiry.
-    const options = { listTtlSeconds: 60, configure: (raw: Record<string, any>) => Object.assign(raw.cache, { redis: { url: REDIS_URL }, sessionTtlSeconds: 60 }) }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    a = await startHarnessGateway(graph, veeam, options);
-    b = await startHarnessGateway(graph, veeam, options);
+    a = await startHarnessGateway(graph, veeam, withRedis);
+    b = await startHarnessGateway(graph, veeam, withRedis);
   });
   afterAll(async () => {
     await a?.close();
@@ -27,39 +32,54 @@ describeWithRedis('Redis as the shared cache of two gateway replicas (the real s
     await Promise.all([graph?.close(), veeam?.close()]);
   });
 
-  it('shares the list snapshot: what A loaded, B serves without reading the upstream', async () => {
-    resetCounters();
+  it('one replica reads each source; the other serves the same sessions from the shared index without reading the list', async () => {
     expect((await a.query('{ restoreSessions { totalCount } }')).body.data.restoreSessions.totalCount).toBe(300);
-    const loads = graph.server.counters.count(GRAPH_ROUTES.list) + veeam.server.counters.count(VEEAM_ROUTES.list);
-    expect(loads).toBeGreaterThan(0);
     expect((await b.query('{ restoreSessions { totalCount } }')).body.data.restoreSessions.totalCount).toBe(300);
-    expect(graph.server.counters.count(GRAPH_ROUTES.list) + veeam.server.counters.count(VEEAM_ROUTES.list)).toBe(loads);
+    const listReads = [await callsBy(a, 'GET /restoreSessions'), await callsBy(b, 'GET /restoreSessions')];
+    expect(listReads.filter((n) => n > 0)).toHaveLength(1);
+    const sync = (await b.query('{ sources { id sync { state sessions } } }')).body.data.sources;
+    expect(sync).toEqual([
+      { id: 'contoso', sync: { state: 'LIVE', sessions: 150 } },
+      { id: 'vbo-eu', sync: { state: 'LIVE', sessions: 150 } },
+    ]);
   });
 
-  it('shares entities: a session A read is served to B from Redis', async () => {
-    const stopped = [...veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
-    const id = encodeGlobalId('vbo-eu', stopped.id);
-    resetCounters();
-    await a.query(`query($id: ID!) { node(id: $id) { id } }`, { id });
-    await b.query(`query($id: ID!) { node(id: $id) { id } }`, { id });
-    expect(veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(1);
+  it('a replica started later is warm at once from Redis: no list read of its own', async () => {
+    const c = await startHarnessGateway(graph, veeam, withRedis);
+    try {
+      expect((await c.query('{ restoreSessions { totalCount } }')).body.data.restoreSessions.totalCount).toBe(300);
+      expect(await callsBy(c, 'GET /restoreSessions')).toBe(0);
+      expect(await callsBy(c, 'GET /RestoreSessions')).toBe(0);
+    } finally {
+      await c.close();
+    }
   });
 
-  it('a write through A is seen by B at once (shared entries deleted, B told to drop its snapshot)', async () => {
+  it('a write through A is in B’s index before the mutation answers (list and node alike)', async () => {
     const record = veeam.addSession({ state: 'Working' });
+    await Promise.all([a.refresh(), b.refresh()]); // whichever holds the lease reads it now
     const id = encodeGlobalId('vbo-eu', record.id);
+    await until(async () => (await b.query(`query($id: ID!) { node(id: $id) { id } }`, { id })).body.data.node !== null, 'B holds the new session');
     const readB = async () => {
       const answer = await b.query(`query($id: ID!, $f: RestoreSessionFilter) { node(id: $id) { ... on RestoreSession { status } } restoreSessions(filter: $f) { nodes { status } } }`, { id, f: { search: record.id } });
       return [answer.body.data.node.status, answer.body.data.restoreSessions.nodes.map((n: { status: string }) => n.status)];
     };
-    // B caches the session as RUNNING; its list snapshot (60 s) predates the session entirely.
-    expect((await readB())[0]).toBe('RUNNING');
+    expect(await readB()).toEqual(['RUNNING', ['RUNNING']]);
     expect((await a.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { status } } }`, { id })).body.data.stopRestoreSession.restoreSession.status).toBe('COMPLETED');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // pub/sub delivery
     expect(await readB()).toEqual(['COMPLETED', ['COMPLETED']]);
   });
 
-  it('keeps answering from the upstreams when Redis is unreachable', async () => {
+  it('shares cached parts: events A read are served to B from Redis', async () => {
+    const stopped = [...veeam.sessions.values()].filter((s) => s.state === 'Stopped')[3];
+    const ids = [encodeGlobalId('vbo-eu', stopped.id)];
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events { totalCount } } } }`;
+    veeam.server.counters.reset();
+    await a.query(query, { ids });
+    await b.query(query, { ids });
+    expect(veeam.server.counters.count(VEEAM_ROUTES.events)).toBe(1);
+  });
+
+  it('keeps answering, reading the sources itself, when Redis is unreachable', async () => {
     const lonely = await startHarnessGateway(graph, veeam, { configure: (raw) => Object.assign(raw.cache, { redis: { url: 'redis://127.0.0.1:1/0' } }) });
     try {
       const answer = await lonely.query('{ restoreSessions { totalCount } }');

@@ -1,12 +1,19 @@
 import { encodeGlobalId } from '../../src/ids';
-import { startHarness, GRAPH_ROUTES, VEEAM_ROUTES, type GraphQLAnswer, type Harness } from '../support/harness';
+import { startHarness, startHarnessGateway, GRAPH_ROUTES, VEEAM_ROUTES, type Harness } from '../support/harness';
+import { ManualClock, until } from '../support/manualClock';
+
+/** Another gateway on a harness's simulators, returned before its first read ends. */
+function startHarnessGatewayWarming(h: Harness): Promise<Harness> {
+  return startHarnessGateway(h.graph, h.veeam, { waitForFirstRead: false, configure: (raw) => (raw.sync = { warmupWaitSeconds: 0 }) });
+}
 
 describe('upstream call counts (DataLoader batching and dedup)', () => {
   let h: Harness;
+  // A manual clock keeps the background sync resting, so the calls counted are the requests'.
+  const clock = new ManualClock();
 
   beforeAll(async () => {
-    h = await startHarness({ graph: { sessionCount: 200 }, veeam: { sessionCount: 300 }, veeamVersion: 'v8' });
-    await h.query('{ sources { id } restoreSessions(first: 1) { totalCount } }'); // tokens and snapshots warm
+    h = await startHarness({ clock, graph: { sessionCount: 200 }, veeam: { sessionCount: 300 }, veeamVersion: 'v8' });
   });
   afterAll(() => h.close());
   beforeEach(() => h.resetCounters());
@@ -37,18 +44,46 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
     expect(h.veeam.server.counters.count(VEEAM_ROUTES.sessionOrganization)).toBeLessThanOrEqual(1);
   });
 
-  it('reads 40 Graph ids through at most 2 $batch calls and nothing else', async () => {
-    const ids = h.graph.store.all().slice(0, 40).map((s) => encodeGlobalId('contoso', s.id));
-    const answer = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on GraphRestoreSession { graphStatus } } }`, { ids });
+  it('answers node and nodes of a warm source from its index, with no upstream call', async () => {
+    const ids = [...h.graph.store.all().slice(0, 40).map((s) => encodeGlobalId('contoso', s.id)), ...[...h.veeam.sessions.keys()].slice(0, 40).map((id) => encodeGlobalId('vbo-eu', id))];
+    const answer = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on GraphRestoreSession { graphStatus } ... on VeeamRestoreSession { state } } }`, { ids });
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.nodes.map((n: { id: string }) => n.id)).toEqual(ids);
-    expect(h.graph.server.counters.count(GRAPH_ROUTES.batch)).toBe(2);
-    expect(h.graph.server.counters.count(GRAPH_ROUTES.batchGet)).toBe(40);
-    expect(h.graph.server.counters.total()).toBe(2);
+    expect(h.graph.server.counters.total() + h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(0);
+  });
+
+  it('re-reads the sessions that can still change through Graph $batch, 20 per call, every live interval', async () => {
+    const live = h.graph.store.all().filter((s) => ['draft', 'activating', 'active'].includes(s.status));
+    expect(live.length).toBeGreaterThan(20);
+    await clock.advance(2_000);
+    await until(() => h.graph.server.counters.count(GRAPH_ROUTES.batchGet) >= live.length, 'the live re-read');
+    expect(h.graph.server.counters.count(GRAPH_ROUTES.batch)).toBe(Math.ceil(live.length / 20));
+    expect(h.graph.server.counters.count(GRAPH_ROUTES.batchGet)).toBe(live.length);
+    expect(h.graph.server.counters.count(GRAPH_ROUTES.list)).toBe(0);
+  });
+
+  it('reads ids of a source still on its first read through the loaders: 40 Graph ids in 2 $batch calls', async () => {
+    const slow = await startHarness({ graph: { sessionCount: 60 }, veeam: { sessionCount: 5 }, configure: (raw) => (raw.sync = { warmupWaitSeconds: 0 }) });
+    try {
+      slow.graph.server.faults.update({ latencyMs: 3000, routeMatch: 'GET /v1.0/solutions/backupRestore/restoreSessions' });
+      // A fresh gateway on the slowed simulator: its first read takes 3 s.
+      const fresh = await startHarnessGatewayWarming(slow);
+      try {
+        const ids = slow.graph.store.all().slice(0, 40).map((s) => encodeGlobalId('contoso', s.id));
+        slow.resetCounters();
+        const answer = await fresh.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+        expect(answer.body.data.nodes.map((n: { id: string }) => n.id)).toEqual(ids);
+        expect(slow.graph.server.counters.count(GRAPH_ROUTES.batch)).toBe(2);
+        expect(slow.graph.server.counters.count(GRAPH_ROUTES.batchGet)).toBe(40);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      await slow.close();
+    }
   });
 
   it('never asks an upstream twice for the same thing within one request', async () => {
-    // Ids no earlier test loaded, so the cross-request cache holds nothing for them.
     const graphId = encodeGlobalId('contoso', h.graph.store.all()[150].id);
     const veeamSession = [...h.veeam.sessions.values()][250];
     const veeamId = encodeGlobalId('vbo-eu', veeamSession.id);
@@ -61,8 +96,8 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
       { g: graphId, v: veeamId },
     );
     expect(answer.body.errors).toBeUndefined();
-    expect(h.graph.server.counters.count(GRAPH_ROUTES.batchGet)).toBe(1);
-    expect(h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(1);
+    expect(h.graph.server.counters.total()).toBe(0);
+    expect(h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(0);
     expect(h.veeam.server.counters.count(VEEAM_ROUTES.events)).toBe(Math.ceil(veeamSession.eventCount / 1000));
     expect(h.veeam.server.counters.count(VEEAM_ROUTES.statistics)).toBe(1);
   });
@@ -79,31 +114,21 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
 });
 
 describe('upstream tokens', () => {
-  it('renews expired tokens mid-traversal without a failed query (Graph: new client-credentials token; Veeam: refresh grant, then password)', async () => {
-    const h = await startHarness({ graph: { sessionCount: 150 }, veeam: { sessionCount: 150, refreshTokenLifetimeSeconds: 3600 }, listTtlSeconds: 0 });
+  it('renews expired tokens in the background reads without a failed read (Graph: new client-credentials token; Veeam: refresh grant, then password)', async () => {
+    const h = await startHarness({ clock: new ManualClock(), graph: { sessionCount: 150 }, veeam: { sessionCount: 150, refreshTokenLifetimeSeconds: 3600 } });
     try {
-      const page = `query($after: String) { restoreSessions(first: 40, after: $after) { pageInfo { hasNextPage endCursor } nodes { id } } }`;
-      let after: string | null = null;
-      let pages = 0;
-      const seen = new Set<string>();
-      do {
-        const answer: GraphQLAnswer = await h.query(page, { after });
-        expect(answer.body.errors).toBeUndefined();
-        for (const n of answer.body.data.restoreSessions.nodes) seen.add(n.id);
-        after = answer.body.data.restoreSessions.pageInfo.hasNextPage ? answer.body.data.restoreSessions.pageInfo.endCursor : null;
-        pages++;
-        if (pages === 2) {
-          h.graph.expireTokens();
-          h.veeam.expireTokens();
-        }
-        if (pages === 4) {
-          // Past the refresh token's life too: the refresh is refused and the gateway logs in again.
-          h.veeam.clock.advance(3601_000);
-          h.graph.clock.advance(3601_000);
-        }
-      } while (after);
-      expect(seen.size).toBe(300);
-      // The start-up check took the first token (before the counters were reset): two renewals since.
+      h.graph.expireTokens();
+      h.veeam.expireTokens();
+      await h.refresh();
+      // Past the refresh token's life too: the refresh is refused and the gateway logs in again.
+      h.veeam.clock.advance(3601_000);
+      h.graph.clock.advance(3601_000);
+      await h.refresh();
+      const answer = await h.query('{ restoreSessions(first: 1) { totalCount } sources { sync { state } } }');
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data.restoreSessions.totalCount).toBe(300);
+      expect(answer.body.data.sources.map((s: { sync: { state: string } }) => s.sync.state)).toEqual(['LIVE', 'LIVE']);
+      // The first read took the first token (before the counters were reset): two renewals since.
       expect(h.graph.server.counters.count(GRAPH_ROUTES.token)).toBe(2);
       const metrics = (await h.http('/metrics')).text;
       expect(metrics).toMatch(/gateway_token_renewals_total\{source="vbo-eu",vendor="VEEAM",grant="refresh_token",outcome="ok"\} 1/);

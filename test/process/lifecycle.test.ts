@@ -22,12 +22,15 @@ describe('the gateway process in production mode', () => {
 
   const configFor = (port: number, server = '') => `server: { port: ${port}, host: 127.0.0.1, shutdownDelaySeconds: 1, shutdownGraceSeconds: 5${server} }
 logging: { level: info }
-cache: { listTtlSeconds: 0 }
+cache: { listTtlSeconds: 5 }
 sources:
   - { id: contoso, vendor: msgraph, name: Contoso, baseUrl: "${sims.graph.apiBaseUrl}", auth: { tenantId: "${sims.graph.tenantId}", clientId: "${sims.graph.clientId}", clientSecret: "\${GRAPH_SECRET}", tokenUrl: "${sims.graph.tokenUrl}" } }
 `;
   const env = () => ({ GRAPH_SECRET: sims.graph.clientSecret });
-  const listQuery = (port: number) => request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ restoreSessions { totalCount } }' }) });
+  // The list comes from the index; the artifacts are read upstream during the request (slowed below).
+  const QUERY = '{ restoreSessions(first: 1, filter: { workloads: [EXCHANGE] }) { totalCount nodes { ... on GraphRestoreSession { artifacts { totalCount } } } } }';
+  const SLOW = { routeMatch: '/{artifacts}' };
+  const listQuery = (port: number) => request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
   const readyz = async (port: number) => {
     const res = await request(`http://127.0.0.1:${port}/readyz`);
     return { status: res.statusCode, body: (await res.body.json()) as { status: string } };
@@ -45,7 +48,7 @@ sources:
     socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
     await new Promise<void>((resolve) => socket.once('message', () => resolve()));
 
-    sims.graph.server.faults.update({ latencyMs: 3000, routeMatch: 'restoreSessions' });
+    sims.graph.server.faults.update({ latencyMs: 3000, ...SLOW });
     const inFlight = listQuery(port);
     await new Promise((resolve) => setTimeout(resolve, 600));
     gw.child.kill('SIGTERM');
@@ -63,7 +66,9 @@ sources:
     expect(await wsClosed).toBe(1001);
     const answer = await inFlight;
     expect(answer.statusCode).toBe(200);
-    expect(((await answer.body.json()) as { data: { restoreSessions: { totalCount: number } } }).data.restoreSessions.totalCount).toBe(20);
+    const body = (await answer.body.json()) as { data: { restoreSessions: { totalCount: number; nodes: Array<{ artifacts: { totalCount: number } }> } } };
+    expect(body.data.restoreSessions.totalCount).toBe(sims.graph.store.all().filter((r) => r.workload === 'exchange').length);
+    expect(body.data.restoreSessions.nodes[0].artifacts.totalCount).toBeGreaterThanOrEqual(0);
     expect(await gw.exited).toEqual({ code: 0, signal: null });
     await expect(request(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     const messages = gw.logs().map((l) => l.msg);
@@ -74,7 +79,7 @@ sources:
     const port = await freePort();
     const gw = startCompiledGateway(writeConfig(configFor(port)), env());
     await waitUntilReady(port);
-    sims.graph.server.faults.update({ latencyMs: 1500, routeMatch: 'restoreSessions' });
+    sims.graph.server.faults.update({ latencyMs: 1500, ...SLOW });
     const inFlight = listQuery(port);
     await new Promise((resolve) => setTimeout(resolve, 300));
     gw.child.kill('SIGINT');
@@ -105,7 +110,7 @@ sources:
     const port = await freePort();
     const gw = startCompiledGateway(writeConfig(configFor(port).replace('shutdownGraceSeconds: 5', 'shutdownGraceSeconds: 1').replace('shutdownDelaySeconds: 1', 'shutdownDelaySeconds: 0')), env());
     await waitUntilReady(port);
-    sims.graph.server.faults.update({ latencyMs: 20_000, routeMatch: 'restoreSessions' });
+    sims.graph.server.faults.update({ latencyMs: 20_000, ...SLOW });
     const inFlight = listQuery(port).then(
       () => 'answered',
       () => 'cut',

@@ -8,7 +8,6 @@ describe('no secret leaves the gateway', () => {
     const h = await startHarness({
       graph: { sessionCount: 20 },
       veeam: { sessionCount: 20 },
-      listTtlSeconds: 0,
       configure: (raw) => {
         raw.logging.level = 'trace';
         raw.auth = { mode: 'apiKey', apiKeys: [{ key: READER_KEY, role: 'reader' }, { key: OPERATOR_KEY, role: 'operator' }] };
@@ -26,12 +25,14 @@ describe('no secret leaves the gateway', () => {
       for (const fault of [{ errorRate: 1 }, { throttleCount: 50, retryAfter: '9' }, { malformedJson: true }, { contentTypeOverride: 'text/html' }]) {
         h.graph.server.faults.update(fault);
         h.veeam.server.faults.update(fault);
+        await h.refresh(); // the index's reads meet the fault
         await run('{ restoreSessions { totalCount } sources { id health lastError } }', reader);
         h.graph.server.faults.reset();
         h.veeam.server.faults.reset();
       }
       h.graph.expireTokens();
       h.veeam.expireTokens();
+      await h.refresh();
       await run('{ restoreSessions { totalCount } }', operator);
       const working = h.veeam.addSession({ state: 'Working' });
       await run(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, operator, { id: Buffer.from(`rs1:vbo-eu:${working.id}`).toString('base64url') });

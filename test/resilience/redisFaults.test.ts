@@ -4,6 +4,7 @@ import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/v
 import { startHarnessGateway, type Harness } from '../support/harness';
 import { REDIS_SERVER, startOwnRedis, type OwnRedis } from '../support/ownRedis';
 import { describeWithTool } from '../support/tools';
+import { until } from '../support/manualClock';
 
 describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the test’s own) never takes the gateway down', () => {
   let graph: GraphSimulator;
@@ -12,12 +13,12 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
   let a: Harness;
   let b: Harness;
   const LIST = '{ restoreSessions(first: 3) { totalCount } }';
+  const options = () => ({ listTtlSeconds: 1, configure: (raw: Record<string, any>) => (raw.cache.redis = { url: redis.url }) }); // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
 
   beforeAll(async () => {
     [graph, veeam, redis] = await Promise.all([startGraphSimulator({ sessionCount: 40 }), startVeeamSimulator({ sessionCount: 40 }), startOwnRedis()]);
-    const options = { listTtlSeconds: 1, configure: (raw: Record<string, any>) => (raw.cache.redis = { url: redis.url }) }; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
-    a = await startHarnessGateway(graph, veeam, options);
-    b = await startHarnessGateway(graph, veeam, options);
+    a = await startHarnessGateway(graph, veeam, options());
+    b = await startHarnessGateway(graph, veeam, options());
   });
   afterAll(async () => {
     await a?.close();
@@ -26,32 +27,45 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
     await Promise.all([graph?.close(), veeam?.close()]);
   });
 
-  it('drops malformed pub/sub messages with a warning, on every replica, and keeps serving', async () => {
-    const publisher = new Redis(redis.url);
+  it('drops malformed values read from Redis with a warning, on every replica, and keeps serving', async () => {
+    const redisClient = new Redis(redis.url);
     try {
-      await publisher.publish('rsgw:v1:changes', '{not json');
-      await publisher.publish('rsgw:v1:changes', JSON.stringify({ kind: 'CREATED', session: { id: 42 } }));
-      await publisher.publish('rsgw:v1:invalidate', 'x'.repeat(10_000));
+      const logKey = (await redisClient.keys('rsgw:v2:log:vbo-eu:*'))[0];
+      const scope = logKey.slice('rsgw:v2:log:'.length);
+      // Two log entries in sequence that are not changes: one not JSON, one of the wrong shape.
+      for (const text of ['{not json', JSON.stringify({ op: 'apply', upserts: [{ id: 42 }], removals: [] })]) {
+        const seq = await redisClient.hincrby(`rsgw:v2:meta:${scope}`, 'seq', 1);
+        await redisClient.xadd(logKey, '*', 'seq', String(seq), 'e', text);
+      }
+      // And a session entry in the shared copy that is not a session.
+      await redisClient.hset(`rsgw:v2:index:${scope}`, 'garbage', '{"__typename":"VeeamRestoreSession"}');
     } finally {
-      publisher.disconnect();
+      redisClient.disconnect();
     }
     const warned = (h: Harness) => h.logs.filter((l) => l.msg === 'dropped a malformed value read from Redis').length;
-    for (let i = 0; i < 100 && (warned(a) < 3 || warned(b) < 3); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(warned(a)).toBe(3);
-    expect(warned(b)).toBe(3);
+    await until(() => warned(a) >= 2 && warned(b) >= 2, 'both replicas dropped the bad entries');
     expect((await a.query(LIST)).body.data.restoreSessions.totalCount).toBe(80);
     expect((await b.query(LIST)).body.data.restoreSessions.totalCount).toBe(80);
+    const late = await startHarnessGateway(graph, veeam, options());
+    try {
+      expect((await late.query(LIST)).body.data.restoreSessions.totalCount).toBe(80);
+      expect(warned(late)).toBe(1);
+    } finally {
+      await late.close();
+    }
   });
 
   it('answers from the upstreams while Redis hangs (paused), and uses it again once it is back', async () => {
     redis.pause();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1100)); // the list snapshots expire
+      const record = veeam.addSession({ state: 'Working' });
       for (const h of [a, b]) {
+        // Each replica reads for itself while Redis hangs: the new session shows on both.
+        await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session');
         const answer = await h.query(LIST);
         expect(answer.body.errors).toBeUndefined();
-        expect(answer.body.data.restoreSessions.totalCount).toBe(80);
-        expect(h.logs.some((l) => l.msg === 'Redis unavailable: answering from the upstreams')).toBe(true);
+        expect(answer.body.data.restoreSessions.totalCount).toBe(81);
+        await until(() => h.logs.some((l) => l.msg === 'Redis unavailable: answering from the upstreams'), 'the replica noticed Redis hangs');
       }
     } finally {
       redis.resume();
@@ -60,11 +74,12 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
 
   it('answers from the upstreams when Redis is killed', async () => {
     await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const record = veeam.addSession({ state: 'Working' });
     for (const h of [a, b]) {
+      await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session');
       const answer = await h.query(LIST);
       expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data.restoreSessions.totalCount).toBe(80);
+      expect(answer.body.data.restoreSessions.totalCount).toBe(82);
     }
   });
 });

@@ -25,6 +25,8 @@ export interface Harness {
   query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   http(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string>; text: string }>;
   resetCounters(): void;
+  /** Reads every source completely now: once it resolves, the index holds what the upstreams hold. */
+  refresh(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,8 @@ export interface HarnessOptions {
   veeam?: VeeamSimulatorOptions;
   veeamVersion?: 'v6' | 'v7' | 'v8';
   listTtlSeconds?: number;
+  /** Return before every source's first read has ended (default: wait for it). */
+  waitForFirstRead?: boolean;
   /** Time for the gateway (a ManualClock in tests that drive time). */
   clock?: Clock;
   /** Adjusts the raw configuration before validation. */
@@ -75,7 +79,7 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
     },
   });
   const gateway = await createGateway(config, { logDestination: destination, clock: options.clock });
-  await gateway.started;
+  if (options.waitForFirstRead !== false) await gateway.started;
   const server = gateway.createHttpServer();
   gateway.attachSubscriptions(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -105,6 +109,7 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
       graph.server.counters.reset();
       veeam.server.counters.reset();
     },
+    refresh: () => gateway.services.indexes.refresh(),
     async close() {
       // The gateway first: it ends WebSocket subscriptions, which the HTTP server would wait for.
       await gateway.close();

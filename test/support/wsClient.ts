@@ -41,3 +41,13 @@ export const waitFor = async (check: () => boolean, ms = 10_000) => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 };
+
+/** Waits until the gateway runs at least `count` subscriptions (graphql-ws has no subscribe acknowledgement). */
+export async function waitForSubscriptions(http: (path: string) => Promise<{ text: string }>, count: number): Promise<void> {
+  const running = async () => Number(/^gateway_subscriptions_active (\d+)/m.exec((await http('/metrics')).text)?.[1] ?? 0);
+  const deadline = Date.now() + 10_000;
+  while ((await running()) < count) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${count} subscriptions started in time`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,13 +1,13 @@
 import { ErrorCode, UpstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import { parseRetryAfter } from '../../http/retryAfter';
-import type { GraphSourceConfig } from '../../config';
-import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, SourceModel } from '../../model';
-import type { SourceConnector } from '../../sources/connector';
-import type { WriteOutcome } from '../../sources/writeOutcome';
-import { SourceHealthTracker } from '../../sources/health';
+import type { GraphSourceConfig } from './config';
+import type { Clock } from '../../clock';
+import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, RestoreSessionStatusValue, SourceModel } from '../../model';
+import type { SessionAction, SessionActionName, SessionReader, SourceConnector, WriteOutcome } from '../connector';
+import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
-import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
+import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
 import { takeRetry } from '../../http/requestScope';
 import { GraphTokenProvider } from './auth';
 import { toGraphArtifact, toGraphRestoreSession } from './mappers';
@@ -30,42 +30,67 @@ function graphErrorCode(body: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Microsoft Graph backup storage: list with server-driven paging, reads through `$batch`, artifacts. */
+const DRAFT_ONLY: ReadonlySet<RestoreSessionStatusValue> = new Set(['DRAFT']);
+
+/**
+ * Microsoft Graph backup storage: the list with server-driven paging (no filter, so the index
+ * reads it whole), reads by id through `$batch`, artifacts, and the draft lifecycle (create,
+ * activate, delete). Graph has no change feed and no cancel.
+ */
 export class GraphConnector implements SourceConnector {
   readonly source: SourceModel;
   readonly health: SourceHealthTracker;
   /** Names this source and the credentials it uses, for cache keys. */
   readonly cacheScope: string;
-  readonly filtersByCreatedRange = false;
+  readonly sessions: SessionReader;
+  readonly actions: Partial<Record<SessionActionName, SessionAction>>;
   private readonly http: UpstreamHttp;
   private readonly tokens: GraphTokenProvider;
   private readonly baseUrl: string;
 
-  constructor(private readonly config: GraphSourceConfig, deps: ConnectorDeps) {
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly config: GraphSourceConfig,
+    deps: ConnectorDeps,
+  ) {
+    this.clock = deps.clock;
     this.source = { id: config.id, name: config.name, vendor: 'MICROSOFT_GRAPH' };
-    this.cacheScope = sourceScope(config);
+    this.cacheScope = sourceScope(config.id, `msgraph|${config.baseUrl}|${config.auth.tenantId}|${config.auth.clientId}`);
     this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', deps.metrics);
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.http = new UpstreamHttp(upstreamHttpOptions(config, 'MICROSOFT_GRAPH', graphErrorCode), deps.metrics, this.health, deps.logger, deps.clock);
     this.tokens = new GraphTokenProvider(config, this.http, deps);
+    this.sessions = {
+      readAll: (onProgress, signal) => this.listSessions(onProgress, signal),
+      readMany: (ids, signal) => this.getSessions(ids, signal),
+    };
+    this.actions = {
+      activate: { allowedIn: DRAFT_ONLY, run: (session) => this.activate(session.vendorId) },
+      delete: { allowedIn: DRAFT_ONLY, run: (session) => this.deleteSession(session.vendorId) },
+    };
   }
 
-  async listSessions(): Promise<GraphRestoreSessionModel[]> {
-    return this.readAllPages<GraphRestoreSessionDto, GraphRestoreSessionModel>(`${this.baseUrl}/solutions/backupRestore/restoreSessions`, 'GET /restoreSessions', (page) =>
-      mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH'),
+  explainUnsupported(action: SessionActionName): string {
+    return action === 'stop' ? 'Microsoft Graph restore sessions cannot be stopped: Graph has no cancel operation.' : `Microsoft Graph restore sessions cannot be ${action}d.`;
+  }
+
+  /** Every session; `$top` asks for the largest page Graph honours, so a large tenant takes few calls. */
+  async listSessions(onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<GraphRestoreSessionModel[]> {
+    return this.readAllPages<GraphRestoreSessionDto, GraphRestoreSessionModel>(
+      `${this.baseUrl}/solutions/backupRestore/restoreSessions?$top=${this.config.pageSize}`,
+      'GET /restoreSessions',
+      (page) => mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH'),
+      onProgress,
+      signal,
     );
-  }
-
-  async probe(): Promise<void> {
-    const answer = await this.http.call({ method: 'GET', url: `${this.baseUrl}/solutions/backupRestore/restoreSessions?$top=1`, route: 'GET /restoreSessions', headers: { prefer: PREFER }, idempotent: true, auth: this.tokens });
-    if (!Array.isArray((answer.json as { value?: unknown } | undefined)?.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
   }
 
   /**
    * Reads sessions by id through `$batch`, 20 per call; items throttled inside a batch are
    * retried alone after their Retry-After. Null for an id Graph does not know.
    */
-  async getSessions(ids: readonly string[]): Promise<Array<GraphRestoreSessionModel | null | Error>> {
+  async getSessions(ids: readonly string[], signal?: AbortSignal): Promise<Array<GraphRestoreSessionModel | null | Error>> {
     const results = new Array<GraphRestoreSessionModel | null | Error>(ids.length);
     const chunks: number[][] = [];
     for (let i = 0; i < ids.length; i += BATCH_LIMIT) chunks.push(ids.slice(i, i + BATCH_LIMIT).map((_, j) => i + j));
@@ -81,6 +106,7 @@ export class GraphConnector implements SourceConnector {
             body: JSON.stringify({ requests: pending.map((index) => ({ id: String(index), method: 'GET', url: `/solutions/backupRestore/restoreSessions/${encodeURIComponent(ids[index])}`, headers: { prefer: PREFER } })) }),
             idempotent: true,
             auth: this.tokens,
+            signal,
           });
           const responses = (answer.json as { responses?: GraphBatchResponseItem[] } | undefined)?.responses;
           if (!Array.isArray(responses)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a $batch answer without responses.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
@@ -96,7 +122,7 @@ export class GraphConnector implements SourceConnector {
           }
           // Throttled items are retried alone, within the request's retry budget.
           if (retry.length === 0 || round + 1 >= MAX_BATCH_ROUNDS || waitSeconds > 5 || !takeRetry()) break;
-          await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+          await this.clock.sleep(waitSeconds * 1000, signal);
           pending = retry;
         }
       }),
@@ -192,7 +218,7 @@ export class GraphConnector implements SourceConnector {
    * another host than the configured one. Each page is mapped as it arrives, so raw pages never
    * pile up in memory while a large list loads.
    */
-  private async readAllPages<T, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[]): Promise<R[]> {
+  private async readAllPages<T, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[], onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<R[]> {
     const items: R[] = [];
     const origin = new URL(this.baseUrl).origin;
     const seen = new Set<string>();
@@ -200,10 +226,11 @@ export class GraphConnector implements SourceConnector {
     for (let page = 0; url && page < MAX_PAGES; page++) {
       if (seen.has(url)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its paging links loop.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' });
       seen.add(url);
-      const answer = await this.http.call({ method: 'GET', url, route, headers: { prefer: PREFER }, idempotent: true, auth: this.tokens });
+      const answer = await this.http.call({ method: 'GET', url, route, headers: { prefer: PREFER }, idempotent: true, auth: this.tokens, signal });
       const body = answer.json as GraphCollectionPage<T> | undefined;
       if (!body || !Array.isArray(body.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
       for (const item of mapPage(body.value)) items.push(item);
+      onProgress?.(items.length);
       const next = body['@odata.nextLink'];
       if (typeof next !== 'string' || !next) break;
       if (/^https?:\/\//i.test(next)) {

@@ -154,6 +154,7 @@ export function toGraphRestoreSession(sourceId: string, dto: GraphRestoreSession
     completedAt: instant(dto.completedDateTime),
     lastModifiedAt: instant(dto.lastModifiedDateTime),
     initiatedBy: createdBy?.user?.displayName ?? createdBy?.application?.displayName ?? null,
+    revision: text(dto.lastModifiedDateTime),
     createdBy,
     lastModifiedBy: identitySet(dto.lastModifiedBy),
     error: mapGraphPublicError(dto.error),

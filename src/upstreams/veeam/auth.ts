@@ -1,8 +1,8 @@
 import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
 import type { UpstreamHttp } from '../../http/upstreamHttp';
 import { ErrorCode, UpstreamError } from '../../errors';
-import type { ConnectorDeps } from '../../sources/connectorDeps';
-import type { VeeamSourceConfig } from '../../config';
+import type { ConnectorDeps } from '../connectorDeps';
+import type { VeeamSourceConfig } from './config';
 
 interface VeeamTokenBody {
   access_token?: unknown;

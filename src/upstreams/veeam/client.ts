@@ -1,15 +1,15 @@
 import { ErrorCode, UpstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
-import type { VeeamSourceConfig } from '../../config';
-import type { ProgressModel, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
-import type { CreatedRange, SourceConnector } from '../../sources/connector';
-import type { WriteOutcome } from '../../sources/writeOutcome';
-import { SourceHealthTracker } from '../../sources/health';
+import type { VeeamSourceConfig } from './config';
+import type { ProgressModel, RestoreSessionStatusValue, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
+import { FeedTokenExpiredError, FeedUnavailableError, type ChangeFeedReader, type FeedChange, type SessionAction, type SessionActionName, type SessionReader, type SourceConnector, type WriteOutcome } from '../connector';
+import { mapWithConcurrency } from '../../util/mapWithConcurrency';
+import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
-import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../../sources/connectorDeps';
+import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
 import { VeeamTokenProvider } from './auth';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
-import type { VeeamEventDto, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
+import type { VeeamEventDto, VeeamEventsPage, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
 
 const MAX_PAGES = 100_000;
 
@@ -19,13 +19,22 @@ function veeamErrorCode(body: unknown): string | undefined {
   return typeof b?.error === 'string' ? b.error : undefined;
 }
 
-/** Veeam Backup for Microsoft 365 REST (v6, v7, v8 share these shapes). */
+const RUNNING_ONLY: ReadonlySet<RestoreSessionStatusValue> = new Set(['RUNNING']);
+/** Events asked for per feed call; the server's maximum is 10,000. */
+const FEED_PAGE = 1000;
+
+/**
+ * Veeam Backup for Microsoft 365 REST (v6, v7, v8 share these shapes): paged lists with a
+ * creation-time filter, reads by id with bounded concurrency, the v8 change feed, explore and
+ * stop. Veeam sessions start when they are created: no activation, no deletion.
+ */
 export class VeeamConnector implements SourceConnector {
   readonly source: SourceModel;
   readonly health: SourceHealthTracker;
   /** Names this source and the credentials it uses, for cache keys. */
   readonly cacheScope: string;
-  readonly filtersByCreatedRange = true;
+  readonly sessions: SessionReader;
+  readonly actions: Partial<Record<SessionActionName, SessionAction>>;
   readonly apiVersion: 'v6' | 'v7' | 'v8';
   private readonly http: UpstreamHttp;
   private readonly tokens: VeeamTokenProvider;
@@ -35,7 +44,7 @@ export class VeeamConnector implements SourceConnector {
 
   constructor(private readonly config: VeeamSourceConfig, deps: ConnectorDeps) {
     this.source = { id: config.id, name: config.name, vendor: 'VEEAM' };
-    this.cacheScope = sourceScope(config);
+    this.cacheScope = sourceScope(config.id, `veeam|${config.baseUrl}|${config.auth.username}|${config.apiVersion}`);
     this.health = new SourceHealthTracker(config.id, 'VEEAM', deps.metrics);
     this.apiVersion = config.apiVersion;
     this.root = config.baseUrl.replace(/\/+$/, '');
@@ -43,6 +52,19 @@ export class VeeamConnector implements SourceConnector {
     this.maxConcurrency = config.maxConcurrency;
     this.http = new UpstreamHttp(upstreamHttpOptions(config, 'VEEAM', veeamErrorCode), deps.metrics, this.health, deps.logger, deps.clock);
     this.tokens = new VeeamTokenProvider(config, this.http, deps);
+    const feed: ChangeFeedReader = { head: (signal) => this.feedHead(signal), poll: (token, wait, signal) => this.feedPoll(token, wait, signal) };
+    this.sessions = {
+      readAll: (onProgress, signal) => this.listSessions({}, onProgress, signal),
+      readMany: (ids, signal) => mapWithConcurrency(ids, this.maxConcurrency, (id) => this.getSession(id, signal)),
+      readCreatedSince: (fromMs, signal) => this.listSessions({ fromMs }, undefined, signal),
+      // Only v8 servers have the server-wide change feed (notes §12.1).
+      ...(this.apiVersion === 'v8' ? { changeFeed: feed, readProgress: (id: string, running: boolean) => this.getProgress(id, running) } : {}),
+    };
+    this.actions = { stop: { allowedIn: RUNNING_ONLY, run: (session) => this.stopAndRead(session.vendorId) } };
+  }
+
+  explainUnsupported(action: SessionActionName): string {
+    return action === 'activate' ? 'Veeam restore sessions cannot be activated: they start when they are created.' : 'Veeam restore sessions cannot be deleted; stop a running one instead.';
   }
 
   /**
@@ -50,27 +72,31 @@ export class VeeamConnector implements SourceConnector {
    * offsets can shift under a scan (gotcha G8): results are de-duplicated by id, and when the set
    * moved during the scan (total changed or a duplicate was seen) the scan runs once more.
    */
-  async listSessions(range: CreatedRange = {}): Promise<VeeamRestoreSessionModel[]> {
+  async listSessions(range: { fromMs?: number }, onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<VeeamRestoreSessionModel[]> {
     const query = new URLSearchParams({ limit: String(this.pageSize), offset: '0' });
-    // Bounds are widened by 1 ms: Veeam does not document whether they are inclusive; the gateway filters exactly.
+    // v8 can order by creation time: oldest first, new sessions land on the last page instead of
+    // shifting every offset under the scan (v6/v7 promise no order: a moved set is scanned again).
+    if (this.apiVersion === 'v8') {
+      query.set('orderBy', 'CreationTime');
+      query.set('orderAsc', 'true');
+    }
+    // Widened by 1 ms: Veeam does not document whether the bound is inclusive; the caller overlaps anyway.
     if (range.fromMs !== undefined) query.set('startTimeFrom', new Date(range.fromMs - 1).toISOString());
-    if (range.toMs !== undefined) query.set('startTimeTo', new Date(range.toMs + 1).toISOString());
     for (let attempt = 0; ; attempt++) {
-      const { items, moved } = await this.scan<VeeamRestoreSessionDto, VeeamRestoreSessionModel>(`${this.api()}/RestoreSessions?${query.toString()}`, 'GET /RestoreSessions', (page) =>
-        mapUpstreamItems(page, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM'),
+      const { items, moved } = await this.scan<VeeamRestoreSessionDto, VeeamRestoreSessionModel>(
+        `${this.api()}/RestoreSessions?${query.toString()}`,
+        'GET /RestoreSessions',
+        (page) => mapUpstreamItems(page, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM'),
+        onProgress,
+        signal,
       );
       if (!moved || attempt >= 1) return items;
     }
   }
 
-  async probe(): Promise<void> {
-    const answer = await this.get('/RestoreSessions?limit=1&offset=0', 'GET /RestoreSessions');
-    if (!Array.isArray((answer.json as { results?: unknown } | undefined)?.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
-  }
-
   /** One session; null when the server does not know it. */
-  async getSession(vendorId: string): Promise<VeeamRestoreSessionModel | null> {
-    const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}`, 'GET /RestoreSessions/{id}', [400, 404]);
+  async getSession(vendorId: string, signal?: AbortSignal): Promise<VeeamRestoreSessionModel | null> {
+    const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}`, 'GET /RestoreSessions/{id}', [400, 404], signal);
     if (answer.status !== 200) return null;
     return mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM')[0];
   }
@@ -123,11 +149,38 @@ export class VeeamConnector implements SourceConnector {
     return this.refusal(answer);
   }
 
-  /** POST /Stop: 200 with no body on v6/v7, 204 on v8; Working sessions only. */
-  async stop(vendorId: string): Promise<WriteOutcome<null>> {
+  /** POST /Stop: 200 with no body on v6/v7, 204 on v8; Working sessions only. The session is read again for its new state. */
+  async stopAndRead(vendorId: string): Promise<WriteOutcome<VeeamRestoreSessionModel | null>> {
     const answer = await this.write(`/RestoreSessions/${encodeURIComponent(vendorId)}/Stop`, 'POST /RestoreSessions/{id}/Stop');
-    if (answer.status === 200 || answer.status === 204) return { kind: 'ok', value: null };
-    return this.refusal(answer);
+    if (answer.status !== 200 && answer.status !== 204) return this.refusal(answer);
+    return { kind: 'ok', value: await this.getSession(vendorId) };
+  }
+
+  /** A token at the head of the v8 change feed (`from=latest`, no backlog, no wait). */
+  private async feedHead(signal?: AbortSignal): Promise<string> {
+    return (await this.feedCall('latest', 0, 1, signal)).next;
+  }
+
+  /** Restore-session changes after `token`, the server holding the answer up to `waitSeconds` for one. */
+  private async feedPoll(token: string, waitSeconds: number, signal?: AbortSignal): Promise<{ next: string; changes: FeedChange[] }> {
+    return this.feedCall(token, waitSeconds, FEED_PAGE, signal);
+  }
+
+  private async feedCall(from: string, waitSeconds: number, limit: number, signal?: AbortSignal): Promise<{ next: string; changes: FeedChange[] }> {
+    const query = new URLSearchParams({ from, limit: String(limit), timeoutSeconds: String(waitSeconds) });
+    const answer = await this.http.call({ method: 'GET', url: `${this.api()}/Events?${query.toString()}`, route: 'GET /Events', idempotent: true, auth: this.tokens, acceptStatuses: [400, 404], signal, longPollSeconds: waitSeconds });
+    if (answer.status === 404) throw new FeedUnavailableError(`Source '${this.config.id}' has no change feed.`);
+    if (answer.status === 400) throw new FeedTokenExpiredError(`Source '${this.config.id}' no longer knows the change token (${veeamErrorCode(answer.json) ?? 'HTTP 400'}).`);
+    const body = answer.json as VeeamEventsPage | undefined;
+    if (!body || typeof body.nextChangeToken !== 'string' || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a change page without a token or results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
+    const changes: FeedChange[] = [];
+    for (const event of body.results) {
+      // Only restore-session events matter here; the feed carries every kind of object (an open set).
+      if (typeof event?.id !== 'string') continue;
+      if (event.eventType === 'RestoreSessionUpdate') changes.push({ kind: 'changed', vendorId: event.id, revision: typeof event.eTag === 'number' || typeof event.eTag === 'string' ? String(event.eTag) : null });
+      else if (event.eventType === 'RestoreSessionDelete') changes.push({ kind: 'removed', vendorId: event.id });
+    }
+    return { next: body.nextChangeToken, changes };
   }
 
   close(): Promise<void> {
@@ -156,8 +209,8 @@ export class VeeamConnector implements SourceConnector {
     return `${this.root}/${this.apiVersion}`;
   }
 
-  private get(path: string, route: string, acceptStatuses: number[] = []) {
-    return this.http.call({ method: 'GET', url: `${this.api()}${path}`, route, idempotent: true, auth: this.tokens, acceptStatuses });
+  private get(path: string, route: string, acceptStatuses: number[] = [], signal?: AbortSignal) {
+    return this.http.call({ method: 'GET', url: `${this.api()}${path}`, route, idempotent: true, auth: this.tokens, acceptStatuses, signal });
   }
 
   private expectObject<T>(json: unknown): T {
@@ -169,13 +222,13 @@ export class VeeamConnector implements SourceConnector {
    * Reads a Veeam page object and its `_links.next` chain (relative links join the configured
    * base), mapping each page as it arrives and de-duplicating by id.
    */
-  private async scan<T extends { id?: unknown }, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[]): Promise<{ items: R[]; moved: boolean }> {
+  private async scan<T extends { id?: unknown }, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[], onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<{ items: R[]; moved: boolean }> {
     const byId = new Map<string, R>();
     let moved = false;
     let firstTotal: number | null | undefined;
     let url: string | undefined = firstUrl;
     for (let page = 0; url && page < MAX_PAGES; page++) {
-      const answer = await this.http.call({ method: 'GET', url, route, idempotent: true, auth: this.tokens });
+      const answer = await this.http.call({ method: 'GET', url, route, idempotent: true, auth: this.tokens, signal });
       const body = answer.json as VeeamPage<T> | undefined;
       if (!body || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
       if (page === 0) firstTotal = body.totalCount;
@@ -186,6 +239,7 @@ export class VeeamConnector implements SourceConnector {
         if (byId.has(key)) moved = true;
         byId.set(key, mapped[i]);
       });
+      onProgress?.(byId.size);
       const next = body._links?.next?.href;
       if (!next || body.results.length < body.limit) break;
       // v6+ links are relative (`/v6/...`); absolute ones (<= v5) are rebuilt on the configured host (gotcha G11).

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { cacheKeys } from '../../cache/cacheKeys';
-import type { EntityCache } from '../../cache/entityCache';
-import { TERMINAL_STATUSES, type ProgressModel, type VeeamEventModel, type VeeamOrganizationModel, type VeeamRestoreSessionModel } from '../../model';
+import type { LoaderFactory } from '../../context';
+import type { ProgressModel, VeeamEventModel, VeeamOrganizationModel } from '../../model';
 import { mapWithConcurrency } from '../../util/mapWithConcurrency';
 import type { VeeamConnector } from './client';
 
@@ -19,15 +19,15 @@ export interface SessionPartKey {
 }
 
 export interface VeeamLoaders {
-  sessionById: DataLoader<string, VeeamRestoreSessionModel | null>;
   /** By organisation name: the organisation list once (cached across requests), whatever the number of sessions. */
   organization: DataLoader<OrganizationKey, VeeamOrganizationModel | null, string>;
   events: DataLoader<SessionPartKey, VeeamEventModel[], string>;
   progress: DataLoader<SessionPartKey, ProgressModel | null, string>;
 }
 
-/** Made per GraphQL request: they dedupe within the request; the entity cache spans requests. */
-export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache): VeeamLoaders {
+/** Made per GraphQL request (through `ctx.loaders.of`): they dedupe within the request; the entity cache spans requests. */
+export const veeamLoaders: LoaderFactory<VeeamLoaders> = (source, cache) => {
+  const connector = source as VeeamConnector;
   const limit = connector.maxConcurrency;
   const scope = connector.cacheScope;
   let organizations: Promise<Map<string, VeeamOrganizationModel>> | null = null;
@@ -46,17 +46,6 @@ export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache
   };
   const name = (what: string) => `veeam:${connector.source.id}:${what}`;
   return {
-    sessionById: new DataLoader(
-      (ids) =>
-        cache.readThrough<string, VeeamRestoreSessionModel | null>(
-          'session',
-          ids,
-          (id) => cacheKeys.session(scope, id),
-          (missing) => mapWithConcurrency(missing, limit, (id) => connector.getSession(id)),
-          (session) => (session ? cache.ttlFor(TERMINAL_STATUSES.has(session.status)) : cache.ttls.notFoundMs),
-        ),
-      { name: name('sessionById') },
-    ),
     organization: new DataLoader(
       async (keys) => {
         const byName = await organizationsByName();
@@ -98,4 +87,4 @@ export function createVeeamLoaders(connector: VeeamConnector, cache: EntityCache
       { cacheKeyFn: (k) => k.vendorId, name: name('progress') },
     ),
   };
-}
+};

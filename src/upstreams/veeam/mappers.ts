@@ -130,6 +130,7 @@ export function toVeeamRestoreSession(sourceId: string, dto: VeeamRestoreSession
     createdAt: instant(dto.creationTime),
     completedAt: instant(dto.endTime),
     initiatedBy: text(dto.initiatedBy),
+    revision: typeof dto.eTag === 'number' || typeof dto.eTag === 'string' ? String(dto.eTag) : null,
     name: text(dto.name),
     veeamType,
     state,

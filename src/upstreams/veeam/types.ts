@@ -14,6 +14,14 @@ export interface VeeamRestoreSessionDto {
   scopeName?: string | null;
   clientHost?: string | null;
   reason?: string | null;
+  /** v8: the session's version, bumped when it is modified. */
+  eTag?: number | string | null;
+}
+
+/** v8 `/Events` answer: thin notifications and the token to resume from. */
+export interface VeeamEventsPage {
+  nextChangeToken?: string;
+  results?: Array<{ eventType?: unknown; id?: unknown; eTag?: unknown }>;
 }
 
 export interface VeeamPage<T> {
