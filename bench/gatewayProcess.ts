@@ -35,6 +35,8 @@ export async function freePort(): Promise<number> {
 export interface GatewayProcess {
   url: string;
   child: ChildProcess;
+  /** From spawning the process until it listened. */
+  startSeconds: number;
   /** RSS and CPU seconds of the gateway process, from its own /metrics. */
   usage(): Promise<{ rssBytes: number; cpuSeconds: number }>;
   stop(): Promise<void>;
@@ -73,15 +75,18 @@ sources:
   );
   // Compiled JavaScript runs as in production; TypeScript entries (the baseline) go through tsx.
   const loader = entry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
+  const spawnedAt = performance.now();
   const child = track(spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, stdio: ['ignore', 'pipe', 'inherit'] }));
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   for (let i = 0; i < 400 && !stdout.includes('Gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   if (!stdout.includes('Gateway ready')) throw new Error('the gateway process did not start');
   const url = `http://127.0.0.1:${port}`;
+  const startSeconds = (performance.now() - spawnedAt) / 1000;
   return {
     url,
     child,
+    startSeconds,
     async usage() {
       const text = await (await request(`${url}/metrics`)).body.text();
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);

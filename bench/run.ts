@@ -7,53 +7,14 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
-import { freePort, startGatewayProcess, track, type GatewayProcess, type UpstreamEndpoints } from './gatewayProcess';
+import { startGatewayProcess, type GatewayProcess } from './gatewayProcess';
 import { runLoad, type LoadResult } from './load';
+import { runScale, type ScaleResult } from './scale';
+import { startSimulatorProcess, type SimProcess } from './simulatorProcess';
 
-const ROOT = path.resolve(__dirname, '..');
 const LIST_TTL_SECONDS = 5;
-const LIVE_TTL_SECONDS = 5;
-
-interface SimProcess {
-  endpoints: UpstreamEndpoints;
-  graphUrl: string;
-  veeamUrl: string;
-  stop(): Promise<void>;
-}
-
-/** Starts `npm run simulators`' code as its own process and reads where it listens. */
-async function startSimulatorProcess(graphSessions: number, veeamSessions: number, latencyMs: number): Promise<SimProcess> {
-  const [graphPort, veeamPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = track(spawn(
-    process.execPath,
-    ['--require', 'tsx/cjs', path.join(ROOT, 'src/simulators/cli.ts'), '--plain-http', '--latency', String(latencyMs), '--graph-port', String(graphPort), '--veeam-port', String(veeamPort), '--graph-sessions', String(graphSessions), '--veeam-sessions', String(veeamSessions)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  ));
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  for (let i = 0; i < 600 && !out.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 50));
-  const graphUrl = `http://localhost:${graphPort}`;
-  const veeamUrl = `http://localhost:${veeamPort}`;
-  const info = (await (await request(`${graphUrl}/_sim/info`)).body.json()) as { tenantId: string; clientId: string; tokenUrl: string; apiBaseUrl: string };
-  const veeamInfo = (await (await request(`${veeamUrl}/_sim/info`)).body.json()) as { username: string };
-  const value = (label: string) => new RegExp(`${label}\\s+(\\S+)`).exec(out)?.[1] as string;
-  return {
-    graphUrl,
-    veeamUrl,
-    endpoints: {
-      graph: { apiBaseUrl: info.apiBaseUrl, tokenUrl: info.tokenUrl, tenantId: info.tenantId, clientId: info.clientId, clientSecret: value('clientSecret') },
-      veeam: { url: veeamUrl, username: veeamInfo.username, password: value('password') },
-    },
-    stop: async () => {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function upstreamCalls(sims: SimProcess): Promise<number> {
   let total = 0;
@@ -85,14 +46,32 @@ interface Row {
   name: string;
   load: LoadResult;
   callsPerRequest: number;
-  minimumPerRequest: number;
+  /** Upstream calls per minute while the scenario ran (the index's background reads included). */
+  callsPerMinute: number;
   cpuPercent: number;
   rssMb: number;
   upstreamMsPerRequest: number;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '20' }, latency: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '20' },
+      latency: { type: 'string', default: '10' },
+      scale: { type: 'string', default: 'on' },
+      'scale-sessions': { type: 'string', default: '20000' },
+      'scale-latency': { type: 'string', default: '200' },
+      'scale-window': { type: 'string', default: '60' },
+      /** `scale` runs the scale scenario alone. */
+      only: { type: 'string' },
+    },
+  });
+  if (values.only === 'scale') {
+    const scale = await runScale({ sessions: Number(values['scale-sessions']), latencyMs: Number(values['scale-latency']), concurrency: Number(values.concurrency), seconds: Number(values.seconds), windowSeconds: Number(values['scale-window']), log: (line) => process.stderr.write(`${line}\n`) });
+    process.stdout.write(`${scaleLines(scale, Number(values['scale-sessions']), Number(values['scale-latency']), Number(values.concurrency), (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')).join('\n')}\n`);
+    return;
+  }
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
   const latency = Number(values.latency);
@@ -100,32 +79,22 @@ async function main(): Promise<void> {
 
   log(`starting simulators (5,000 + 5,000 sessions, ${latency} ms latency) and the gateway...`);
   const sims = await startSimulatorProcess(5000, 5000, latency);
-  const gateway = await startGatewayProcess(sims.endpoints, `cache: { listTtlSeconds: ${LIST_TTL_SECONDS}, sessionTtlSeconds: ${LIVE_TTL_SECONDS} }`);
-  const graphPages = Math.ceil(5000 / 100);
-  const veeamPages = Math.ceil(5000 / 1000);
-  const listWindow = (s: number) => Math.ceil(s / LIST_TTL_SECONDS) * (graphPages + veeamPages);
+  const gateway = await startGatewayProcess(sims.endpoints, `cache: { listTtlSeconds: ${LIST_TTL_SECONDS} }`);
+  await waitUntilReady(gateway.url);
 
   // Ids for scenario 3: 50 Graph and 50 Veeam sessions, with their statuses (running ones expire sooner).
   const sample = await postGraphql<{ data: { g: { nodes: Array<{ id: string; isTerminal: boolean }> }; v: { nodes: Array<{ id: string; isTerminal: boolean }> } } }>(gateway.url, '{ g: restoreSessions(first: 50, filter: { vendors: [MICROSOFT_GRAPH] }) { nodes { id isTerminal } } v: restoreSessions(first: 50, filter: { vendors: [VEEAM] }) { nodes { id isTerminal } } }');
   const mixed = [...sample.data.g.nodes, ...sample.data.v.nodes];
-  const liveGraph = sample.data.g.nodes.filter((n) => !n.isTerminal).length;
-  const liveVeeam = sample.data.v.nodes.filter((n) => !n.isTerminal).length;
 
-  const scenarios: Array<{ name: string; next: (w: number) => ReturnType<typeof gql>; minimum: (s: number) => number; onAnswer?: (w: number, status: number, body: string) => void }> = [];
-  scenarios.push({ name: '1. first 50, interface fields', next: () => gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'), minimum: listWindow });
+  const scenarios: Array<{ name: string; next: (w: number) => ReturnType<typeof gql>; onAnswer?: (w: number, status: number, body: string) => void }> = [];
+  scenarios.push({ name: '1. first 50, interface fields', next: () => gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }') });
   scenarios.push({
     name: '2. first 200 + organization + artifactCount',
     next: () => gql('query S2 { restoreSessions(first: 200) { nodes { id status ... on VeeamRestoreSession { organization { name } } ... on GraphRestoreSession { artifactCount { total completed failed } } } } }'),
-    minimum: (s) => listWindow(s) + 1,
   });
   scenarios.push({
     name: '3. nodes of 100 mixed ids',
     next: () => gql('query S3($ids: [ID!]!) { nodes(ids: $ids) { id ... on RestoreSession { status createdAt } } }', { ids: mixed.map((n) => n.id) }),
-    // Terminal sessions are read once per run; live ones once per live-TTL window (Graph 20 per $batch).
-    minimum: (s) => {
-      const windows = Math.ceil(s / LIVE_TTL_SECONDS);
-      return Math.ceil((50 - liveGraph) / 20) + windows * Math.ceil(liveGraph / 20) + (50 - liveVeeam) + windows * liveVeeam;
-    },
   });
   const cursors = new Map<number, string | null>();
   scenarios.push({
@@ -135,9 +104,8 @@ async function main(): Promise<void> {
       const info = (JSON.parse(body) as { data?: { restoreSessions?: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }).data?.restoreSessions?.pageInfo;
       cursors.set(w, info?.hasNextPage ? info.endCursor : null);
     },
-    minimum: listWindow,
   });
-  scenarios.push({ name: '5. restoreSessionStats', next: () => gql('query S5 { restoreSessionStats { total byStatus { status count } byVendor { vendor count } byWorkload { workload count } bySource { source { id } count } } }'), minimum: listWindow });
+  scenarios.push({ name: '5. restoreSessionStats', next: () => gql('query S5 { restoreSessionStats { total byStatus { status count } byVendor { vendor count } byWorkload { workload count } bySource { source { id } count } } }') });
 
   const rows: Row[] = [];
   log('running scenario 1 with one client (latency without queueing)...');
@@ -155,7 +123,7 @@ async function main(): Promise<void> {
       name: scenario.name,
       load,
       callsPerRequest: calls / load.requests,
-      minimumPerRequest: scenario.minimum(load.seconds) / load.requests,
+      callsPerMinute: (calls * 60) / load.seconds,
       cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / load.seconds) * 100,
       rssMb: after.rssBytes / 1048576,
       upstreamMsPerRequest: (((await gatewayUpstreamSeconds(gateway)) - upstreamBefore) * 1000) / load.requests,
@@ -199,9 +167,13 @@ async function main(): Promise<void> {
   await baseline.stop();
   await sims.stop();
 
+  let scale: ScaleResult | null = null;
+  if (values.scale !== 'off') scale = await runScale({ sessions: Number(values['scale-sessions']), latencyMs: Number(values['scale-latency']), concurrency, seconds, windowSeconds: Number(values['scale-window']), log });
+
   log('loading 50,000 sessions (25,000 per upstream) into a fresh gateway...');
   const bigSims = await startSimulatorProcess(25_000, 25_000, 0);
   const big = await startGatewayProcess(bigSims.endpoints, 'cache: { listTtlSeconds: 600 }');
+  await waitUntilReady(big.url);
   const stats = await postGraphql<{ data: { restoreSessionStats: { total: number } } }>(big.url, '{ restoreSessionStats { total } }');
   await runLoad(big.url, { concurrency: 4, seconds: 3, next: () => gql('{ restoreSessions(first: 100) { nodes { id status } } }') });
   const bigUsage = await big.usage();
@@ -213,17 +185,44 @@ async function main(): Promise<void> {
   const lines = [
     `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${concurrency} concurrent requests, ${seconds} s per scenario, upstream latency ${latency} ms; list TTL ${LIST_TTL_SECONDS} s.`,
     '',
-    '| scenario | req/s | p50 ms | p95 ms | p99 ms | upstream calls / request | minimum | gateway CPU | gateway RSS |',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | upstream calls / request | upstream calls / min (background included) | gateway CPU | gateway RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.minimumPerRequest, 3)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`),
+    ...rows.map((r) => `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.callsPerMinute, 0)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`),
     '',
     `Ceiling (scenario 1's data straight from both simulators, in parallel): ${f(ceiling.rps, 0)} req/s, p50 ${f(ceiling.p50, 2)} ms.`,
     `Gateway overhead, scenario 1 (gateway p50 minus the direct upstream p50): ${f(s1.load.p50, 2)} - ${f(ceiling.p50, 2)} = ${f(s1.load.p50 - ceiling.p50, 2)} ms; upstream time inside the gateway per request ${f(s1.upstreamMsPerRequest, 2)} ms; with one client: p50 ${f(single.p50, 2)} ms, p99 ${f(single.p99, 2)} ms.`,
     `Baseline (plain Apollo resolvers, no DataLoader or snapshots), scenario 1: ${f(baselineLoad.rps, 1)} req/s, p50 ${f(baselineLoad.p50, 0)} ms, ${f(baselineCalls, 1)} upstream calls/request; the gateway does ${f(s1.load.rps / baselineLoad.rps, 0)}x its throughput.`,
     `Memory with ${stats.data.restoreSessionStats.total.toLocaleString('en')} sessions loaded: gateway RSS ${f(bigUsage.rssBytes / 1048576, 0)} MB.`,
-    `Errors during measured runs: ${rows.reduce((n, r) => n + r.load.errors, 0)}.`,
+    `Errors during measured runs: ${rows.reduce((n, r) => n + r.load.errors, 0) + (scale?.queries.reduce((n, q) => n + q.load.errors, 0) ?? 0)}.`,
+    ...(scale ? ['', ...scaleLines(scale, Number(values['scale-sessions']), Number(values['scale-latency']), concurrency, f)] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function scaleLines(scale: ScaleResult, sessions: number, latency: number, concurrency: number, f: (n: number, d?: number) => string): string[] {
+  const kinds = Object.keys(scale.perMinute);
+  return [
+    `Scale: ${sessions.toLocaleString('en')} sessions per source, ${latency} ms per upstream call, ${concurrency} clients. Time to warm (start to /readyz 200): ${f(scale.warmSeconds, 1)} s; gateway RSS ${f(scale.rssMb, 0)} MB.`,
+    '',
+    '| after warm-up | req/s | p50 ms | p99 ms | max ms |',
+    '|---|---:|---:|---:|---:|',
+    ...scale.queries.map((q) => `| ${q.name} | ${f(q.load.rps, 0)} | ${f(q.load.p50, 2)} | ${f(q.load.p99, 2)} | ${f(q.load.max, 2)} |`),
+    '',
+    '| upstream calls per minute at steady state | one replica | three replicas on Redis |',
+    '|---|---:|---:|',
+    ...kinds.map((k) => `| ${k} | ${f(scale.perMinute[k], 1)} | ${f(scale.replicated.perMinute[k], 1)} |`),
+    '',
+    `Three replicas warm (all ready) in ${f(scale.replicated.warmSeconds, 1)} s; a restarted replica answered its first query ${f(scale.replicated.restartFirstAnswerMs, 0)} ms after listening (ready ${f(scale.replicated.restartReadyMs, 0)} ms after listening).`,
+  ];
+}
+
+async function waitUntilReady(url: string): Promise<void> {
+  for (let i = 0; i < 6000; i++) {
+    const res = await request(`${url}/readyz`).catch(() => null);
+    if (res) await res.body.text();
+    if (res?.statusCode === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 main().then(

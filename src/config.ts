@@ -142,6 +142,8 @@ const configSchema = z
         overlapSeconds: z.number().min(0).max(3600).default(60),
         /** How long one change-feed call (Veeam v8 /Events) may wait for a change. */
         feedWaitSeconds: z.number().int().min(0).max(60).default(10),
+        /** Live sessions read again per interval at most, per source; more take turns. */
+        maxLiveReadsPerInterval: z.number().int().min(1).max(100_000).default(200),
       })
       .strict()
       .prefault({}),

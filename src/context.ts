@@ -4,7 +4,7 @@ import type { GatewayConfig } from './config';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { TERMINAL_STATUSES, type RestoreSessionModel, type SourceModel } from './model';
-import { ErrorCode, GatewayError } from './errors';
+import { GatewayError, sourceError } from './errors';
 import type { RestoreSessionDirectory } from './listing/directory';
 import type { EntityCache } from './cache/entityCache';
 import DataLoader from 'dataloader';
@@ -88,7 +88,7 @@ export class PartialFailures {
   report(source: SourceModel, error: unknown, path: ReadonlyArray<string | number>): void {
     if (this.bySource.has(source.id)) return;
     if (!(error instanceof GatewayError)) this.logger.error({ err: error, source: source.id }, 'unexpected failure while reading a source');
-    const known = error instanceof GatewayError ? error : new GatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${source.id}' is unavailable.`, { sourceId: source.id, vendor: source.vendor });
+    const known = error instanceof GatewayError ? error : sourceError.internal(source);
     this.bySource.set(source.id, { error: known, path });
   }
 

@@ -50,8 +50,10 @@ export class GatewayError extends GraphQLError {
   }
 }
 
-export function badUserInput(argument: string, message: string): GatewayError {
-  return new GatewayError(ErrorCode.BAD_USER_INPUT, message, { argument });
+/** Which source an error is about: its id and vendor (the contract puts both in `extensions`). */
+export interface SourceRef {
+  id: string;
+  vendor: VendorValue;
 }
 
 /** An upstream failure, tied to the source it came from. */
@@ -59,12 +61,69 @@ export type UpstreamErrorCode = typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof E
 export type UpstreamErrorExtensions = GatewayErrorExtensions & { sourceId: string; vendor: VendorValue };
 
 export class UpstreamError extends GatewayError {
+  declare readonly code: UpstreamErrorCode;
+
   constructor(
-    readonly upstreamCode: UpstreamErrorCode,
+    code: UpstreamErrorCode,
     message: string,
     readonly details: UpstreamErrorExtensions,
   ) {
-    super(upstreamCode, message, details);
+    super(code, message, details);
     this.name = 'UpstreamError';
   }
+}
+
+/**
+ * An upstream item the gateway cannot map (an unknown type it has no value for, a missing id):
+ * thrown by mappers, reported as the source being unavailable. Any other exception in a mapper is
+ * a gateway bug and surfaces as INTERNAL_SERVER_ERROR, never blamed on the upstream.
+ */
+export class UnmappableItemError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'UnmappableItemError';
+  }
+}
+
+const ref = (source: SourceRef) => ({ sourceId: source.id, vendor: source.vendor });
+
+/** Upstream failures, worded in one place: `upstreamError.unavailable(source, 'sent malformed JSON')`. */
+export const upstreamError = {
+  /** Down, timed out, 5xx after retries, or an answer the gateway cannot use; `what` completes "it ...". */
+  unavailable: (source: SourceRef, what: string, upstreamStatus?: number) =>
+    new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${source.id}' is unavailable: it ${what}.`, { ...ref(source), ...(upstreamStatus !== undefined ? { upstreamStatus } : {}) }),
+  throttled: (source: SourceRef, retryAfterSeconds: number) => new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `Source '${source.id}' is throttling requests.`, { ...ref(source), retryAfterSeconds }),
+  /** The gateway's own credentials were refused; `by` names who refused when it is not the API itself. */
+  authFailed: (source: SourceRef, detail: { by?: string; upstreamStatus?: number; upstreamCode?: string } = {}) =>
+    new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${source.id}'${detail.by ? `: ${detail.by}` : ''} refused the gateway's credentials${detail.upstreamCode ? ` (${detail.upstreamCode})` : ''}.`, {
+      ...ref(source),
+      ...(detail.upstreamStatus !== undefined ? { upstreamStatus: detail.upstreamStatus } : {}),
+      ...(detail.upstreamCode !== undefined ? { upstreamCode: detail.upstreamCode } : {}),
+    }),
+  /** Any other 4xx. */
+  refused: (source: SourceRef, upstreamStatus: number, upstreamCode?: string) =>
+    new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${source.id}' refused the request (HTTP ${upstreamStatus}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { ...ref(source), upstreamStatus, upstreamCode }),
+  /** A circuit open after repeated failures answers with the code of the failure that opened it. */
+  circuitOpen: (opening: UpstreamError, remainingSeconds: number) => {
+    const details = { ...opening.details };
+    if (details.retryAfterSeconds !== undefined) details.retryAfterSeconds = Math.max(details.retryAfterSeconds, remainingSeconds);
+    return new UpstreamError(opening.code, `${opening.message.replace(/\.$/, '')}; the gateway is not calling it for ${remainingSeconds} s after repeated failures.`, details);
+  },
+};
+
+/** Errors about a source's index rather than one upstream call. */
+export const sourceError = {
+  warmingUp: (source: SourceRef, sessionsLoaded: number) =>
+    new GatewayError(ErrorCode.SOURCE_WARMING_UP, `Source '${source.id}' is still reading its sessions for the first time; try again shortly.`, { ...ref(source), sessionsLoaded }),
+  /** A bug of the gateway's own while reading a source (details only in the log). */
+  internal: (source: SourceRef) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Source '${source.id}' could not be read because of an error in the gateway (details are in its log).`, ref(source)),
+};
+
+/** Errors about what the caller asked for. */
+export function badUserInput(argument: string, message: string): GatewayError {
+  return new GatewayError(ErrorCode.BAD_USER_INPUT, message, { argument });
+}
+
+export function notFound(sourceId: string, what: string): GatewayError {
+  return new GatewayError(ErrorCode.NOT_FOUND, `${what} does not exist.`, { sourceId });
 }

@@ -97,6 +97,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
       reconcileIntervalMs: sync.reconcileIntervalSeconds * 1000,
       overlapMs: sync.overlapSeconds * 1000,
       feedWaitSeconds: sync.feedWaitSeconds,
+      maxLiveReadsPerInterval: sync.maxLiveReadsPerInterval,
       warmupWaitMs: sync.warmupWaitSeconds * 1000,
     },
     clock,

@@ -43,12 +43,15 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   // nothing queues while disconnected; disconnectTimeout keeps shutdown quick.
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: config.redis.commandTimeoutMs, connectTimeout: 2000, disconnectTimeout: 100, lazyConnect: false } as const;
   const client = new Redis(config.redis.url, options);
-  // Blocking reads of the shared change log get a connection of their own, allowed to wait.
+  // Blocking reads of the shared change log get a connection of their own, allowed to wait; so do
+  // bulk transfers of a whole shared index (tens of megabytes at real sizes), off the request path.
   const blocking = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
+  const bulk = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: 30_000 });
   client.on('error', onError);
   blocking.on('error', onError);
+  bulk.on('error', onError);
   const store = new RedisCacheStore(client, gate, (key) => onBadMessage(`cache entry ${key}`));
-  const replication = new RedisReplication(client, blocking, gate, realClock, logger, onBadMessage);
+  const replication = new RedisReplication(client, blocking, bulk, gate, new RedisGate(realClock, onError), realClock, logger, onBadMessage);
   // Commands do not queue while disconnected: the first ones wait for the connection (bounded).
   const ready = new Promise<void>((resolve) => {
     if (client.status === 'ready') return resolve();

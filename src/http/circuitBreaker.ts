@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { UpstreamError } from '../errors';
+import { upstreamError, type UpstreamError } from '../errors';
 
 export type CircuitState = 'closed' | 'open' | 'halfOpen';
 
@@ -70,11 +70,7 @@ export class CircuitBreaker {
   }
 
   private fastFailure(now: number): UpstreamError {
-    const opening = this.openingError as UpstreamError;
-    const details = { ...opening.details };
-    const remaining = Math.max(0, (this.openedAt + this.options.openMs - now) / 1000);
-    if (details.retryAfterSeconds !== undefined) details.retryAfterSeconds = Math.max(details.retryAfterSeconds, Math.ceil(remaining));
-    return new UpstreamError(opening.upstreamCode, `${opening.message.replace(/\.$/, '')}; the gateway is not calling it for ${Math.ceil(remaining)} s after repeated failures.`, details);
+    return upstreamError.circuitOpen(this.openingError as UpstreamError, Math.ceil(Math.max(0, (this.openedAt + this.options.openMs - now) / 1000)));
   }
 
   private set(state: CircuitState): void {

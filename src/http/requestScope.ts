@@ -35,8 +35,3 @@ export function parseTraceparent(header: string | undefined): { traceId: string;
   if (!match || /^0+$/.test(match[1]) || /^0+$/.test(match[2])) return null;
   return { traceId: match[1], flags: match[3] };
 }
-
-export function takeRetry(): boolean {
-  const scope = requestScope.getStore();
-  return scope ? scope.retryBudget.take() : true;
-}

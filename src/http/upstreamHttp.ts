@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { Agent } from 'undici';
-import { ErrorCode, UpstreamError } from '../errors';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock';
+import { ErrorCode, UpstreamError, upstreamError, type SourceRef } from '../errors';
+import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
 import type { SourceHealthTracker } from '../upstreams/health';
-import type { Logger } from '../logger';
-import type { Clock } from '../clock';
+import type { CallContext } from './callContext';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuitBreaker';
-import { randomBytes } from 'node:crypto';
-import { requestScope, takeRetry } from './requestScope';
+import { createSourceDispatcher } from './dispatcher';
+import { requestScope } from './requestScope';
 import { parseRetryAfter } from './retryAfter';
+import { isTlsVerificationError, RetryPolicy } from './retryPolicy';
 
 /** Hands out a bearer token for a source, renewing it as needed. */
 export interface TokenProvider {
@@ -48,14 +49,14 @@ export interface UpstreamAnswer {
   json: unknown;
 }
 
-/** Timeouts per source (contract: connect, first byte, whole request), with sane defaults. */
+/** Timeouts per source (contract: connect, first byte, body silence, the whole call). */
 export interface UpstreamTimeouts {
   connectMs: number;
   /** Until the response headers (first byte). */
   headersMs: number;
   /** Longest silence between body chunks. */
   bodyMs: number;
-  /** The whole request, body included. */
+  /** The whole call, its retries included. */
   totalMs: number;
 }
 
@@ -76,49 +77,39 @@ export interface UpstreamHttpOptions {
   upstreamCodeOf: (body: unknown) => string | undefined;
 }
 
-/** Node's certificate verification error codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, ...). */
-function isTlsVerificationError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return typeof code === 'string' && /CERT|SELF_SIGNED|VERIFY|ISSUER|SIGNATURE|TLS|SSL/.test(code);
-}
-
 const CIRCUIT_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
 
 /**
- * Transport policy for one source, in one place: a keep-alive undici Agent with the source's TLS
- * trust and timeouts, a response-size cap, a circuit breaker, one token renewal on 401, and
- * retries with backoff and jitter (honouring Retry-After, within the request's retry budget) for
- * idempotent calls only. Every outcome feeds the source's health, its breaker and the metrics;
- * no error message carries an upstream body or a credential.
+ * One source's upstream client. The transport (retries, de-duplication, trace context, metrics,
+ * size cap, timeouts) is the composed undici dispatcher; around each logical call this adds what
+ * concerns the source as a whole: the circuit breaker, the bearer token with one renewal on a
+ * 401, the reading and parsing of the answer, and the contract's error for each failure, which
+ * also feeds the source's health. No error message carries an upstream body or a credential.
  */
 export class UpstreamHttp {
   readonly breaker: CircuitBreaker;
-  private readonly agent: Agent;
-  private readonly timeouts: UpstreamTimeouts;
-  private readonly maxResponseBytes: number;
-  private readonly maxRetries: number;
-  private readonly maxRetryAfterSeconds: number;
+  /** The retry policy this source's calls follow (also used for single `$batch` items). */
+  readonly retryPolicy: RetryPolicy;
+  private readonly dispatcher: Dispatcher;
+  private readonly source: SourceRef;
 
   constructor(
     private readonly options: UpstreamHttpOptions,
-    private readonly metrics: GatewayMetrics,
+    metrics: GatewayMetrics,
     private readonly health: SourceHealthTracker,
-    private readonly logger: Logger,
-    private readonly clock: Clock,
+    logger: Logger,
+    clock: Clock,
   ) {
-    this.timeouts = options.timeouts;
+    this.source = { id: options.sourceId, vendor: options.vendor };
     if (options.insecureSkipVerify) logger.warn({ source: options.sourceId }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
-    const ca = options.caFile ? readFileSync(options.caFile, 'utf8') : undefined;
-    this.agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 10_000,
-      headersTimeout: this.timeouts.headersMs,
-      bodyTimeout: this.timeouts.bodyMs,
-      connect: { ca, rejectUnauthorized: !options.insecureSkipVerify, timeout: this.timeouts.connectMs },
-    });
-    this.maxResponseBytes = options.maxResponseBytes;
-    this.maxRetries = options.maxRetries;
-    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds;
+    this.retryPolicy = new RetryPolicy({ maxRetries: options.maxRetries, maxRetryAfterSeconds: options.maxRetryAfterSeconds }, clock);
+    this.dispatcher = createSourceDispatcher(
+      { ...options, connectMs: options.timeouts.connectMs, headersMs: options.timeouts.headersMs, bodyMs: options.timeouts.bodyMs },
+      this.retryPolicy,
+      metrics,
+      logger,
+      (err) => this.describeTransportError(err),
+    );
     this.breaker = new CircuitBreaker(options.circuitBreaker, clock, (state) => {
       metrics.circuitState.set({ source: options.sourceId, vendor: options.vendor }, CIRCUIT_VALUE[state]);
       if (state !== 'closed') logger.warn({ source: options.sourceId, circuit: state }, 'circuit breaker state changed');
@@ -126,52 +117,22 @@ export class UpstreamHttp {
     health.watchCircuit(() => this.breaker.state);
   }
 
-  private readonly inFlight = new Map<string, Promise<UpstreamAnswer>>();
-
-  /**
-   * One call with the source's policy. Identical GETs already in flight (from any concurrent
-   * GraphQL request) share that call's answer instead of going out again.
-   */
-  call(call: UpstreamCall): Promise<UpstreamAnswer> {
-    if (call.method !== 'GET' || !call.idempotent) return this.callWithPolicy(call);
-    const key = `${call.url}\n${JSON.stringify(call.headers ?? {})}`;
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      this.metrics.cacheRequests.inc({ cache: 'inflight', result: 'hit' });
-      return pending;
-    }
-    const promise = this.callWithPolicy(call).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, promise);
-    return promise;
-  }
-
-  private async callWithPolicy(call: UpstreamCall): Promise<UpstreamAnswer> {
+  /** One logical call with the source's policy; identical GETs in flight share one answer. */
+  async call(call: UpstreamCall): Promise<UpstreamAnswer> {
     if (!call.withinAdmittedCall) this.breaker.admit();
-    let attempt = 0;
     let renewedToken = false;
-    const retry = async (waitMs: number) => {
-      if (!call.idempotent || attempt >= this.maxRetries || !takeRetry()) return false;
-      attempt++;
-      await this.clock.sleep(waitMs, call.signal);
-      return true;
-    };
     for (;;) {
       let token: string | undefined;
       let answer: UpstreamAnswer;
       try {
         token = call.auth ? await call.auth.getToken() : undefined;
-        answer = await this.once(call, token);
+        answer = await this.send(call, token);
       } catch (err) {
         // Cancelled by us (a syncer stopping): not the upstream's fault, nothing recorded.
         if (call.signal?.aborted) throw call.signal.reason;
-        if (err instanceof UpstreamError && err.code !== ErrorCode.UPSTREAM_UNAVAILABLE) {
-          // A token failure (credentials refused) was already reported where it happened.
-          throw err;
-        }
-        const failure = err instanceof UpstreamError ? err : this.unavailable(this.describeTransportError(err));
-        // A certificate that fails verification fails the same way next time: no retry.
-        if (!isTlsVerificationError(err) && (await retry(this.backoffMs(attempt + 1)))) continue;
-        throw this.failed(failure, true);
+        // A token failure (credentials refused) was already reported where it happened.
+        if (err instanceof UpstreamError && err.code !== ErrorCode.UPSTREAM_UNAVAILABLE) throw err;
+        throw this.failed(err instanceof UpstreamError ? err : upstreamError.unavailable(this.source, this.describeTransportError(err)), true);
       }
       const { status } = answer;
       if (status === 401 && call.auth && token !== undefined) {
@@ -181,25 +142,16 @@ export class UpstreamHttp {
           call.auth.invalidate(token);
           continue;
         }
-        throw this.failed(new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `${this.label()} refused the gateway's credentials.`, this.ext({ upstreamStatus: 401 })), true);
+        throw this.failed(upstreamError.authFailed(this.source, { upstreamStatus: 401 }), true);
       }
-      if (status === 429) {
-        const retryAfter = parseRetryAfter(answer.headers['retry-after']);
-        if ((retryAfter ?? 0) <= this.maxRetryAfterSeconds && (await retry(retryAfter !== null ? retryAfter * 1000 : this.backoffMs(attempt + 1)))) continue;
-        throw this.failed(new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `${this.label()} is throttling requests.`, this.ext({ retryAfterSeconds: retryAfter ?? 1 })), false);
-      }
-      if (status >= 500) {
-        if (await retry(this.backoffMs(attempt + 1))) continue;
-        throw this.failed(this.unavailable(`answered HTTP ${status}`, status), true);
-      }
+      // 429 and 5xx here are what remained after the transport's retries.
+      if (status === 429) throw this.failed(upstreamError.throttled(this.source, parseRetryAfter(answer.headers['retry-after']) ?? 1), false);
+      if (status >= 500) throw this.failed(upstreamError.unavailable(this.source, `answered HTTP ${status}`, status), true);
       // Any other answer means the upstream is there: the breaker closes (a half-open probe
       // answered 404 resolves too). A token request answered 4xx is the exception: its caller
       // decides, because refused credentials are a failure of the source.
       if (status < 400 || !call.withinAdmittedCall) this.succeeded();
-      if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) {
-        const upstreamCode = this.options.upstreamCodeOf(answer.json);
-        throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `${this.label()} refused the request (HTTP ${status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, this.ext({ upstreamStatus: status, upstreamCode }));
-      }
+      if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) throw upstreamError.refused(this.source, status, this.options.upstreamCodeOf(answer.json));
       return answer;
     }
   }
@@ -213,7 +165,7 @@ export class UpstreamHttp {
 
   /** Ends the pool at once: by now the server has drained, and what is still in flight is cut. */
   async close(): Promise<void> {
-    await this.agent.destroy();
+    await this.dispatcher.destroy();
   }
 
   private succeeded(): void {
@@ -221,89 +173,53 @@ export class UpstreamHttp {
     this.breaker.success();
   }
 
-  private async once(call: UpstreamCall, token: string | undefined): Promise<UpstreamAnswer> {
+  /** Sends the call through the composed dispatcher and reads its answer (JSON where it is JSON). */
+  private async send(call: UpstreamCall, token: string | undefined): Promise<UpstreamAnswer> {
     const url = new URL(call.url);
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    // Each upstream call is a span of the caller's trace: its id goes upstream and into the log.
     const scope = requestScope.getStore();
-    const callId = randomBytes(8).toString('hex');
-    if (scope) headers.traceparent = `00-${scope.traceId}-${callId}-${scope.traceFlags}`;
-    const started = process.hrtime.bigint();
-    const labels = { source: this.options.sourceId, vendor: this.options.vendor, route: call.route };
-    let status = 'error';
-    try {
-      const extraMs = (call.longPollSeconds ?? 0) * 1000;
-      const deadline = AbortSignal.timeout(this.timeouts.totalMs + extraMs);
-      const res = await this.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: call.method,
-        headers,
-        body: call.body,
-        headersTimeout: this.timeouts.headersMs + extraMs,
-        signal: call.signal ? AbortSignal.any([deadline, call.signal]) : deadline,
-      });
-      status = String(res.statusCode);
-      const declared = Number(res.headers['content-length']);
-      if (Number.isFinite(declared) && declared > this.maxResponseBytes) {
-        res.body.destroy();
-        throw this.unavailable(`sent an answer larger than ${this.maxResponseBytes} bytes`, res.statusCode);
+    const context: CallContext = {
+      route: call.route,
+      idempotent: call.idempotent,
+      retryBudget: scope?.retryBudget,
+      trace: scope ? { traceId: scope.traceId, flags: scope.traceFlags, requestId: scope.requestId } : undefined,
+      signal: call.signal,
+    };
+    const extraMs = (call.longPollSeconds ?? 0) * 1000;
+    const deadline = AbortSignal.timeout(this.options.timeouts.totalMs + extraMs);
+    const request = {
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: call.method,
+      headers,
+      body: call.body,
+      headersTimeout: this.options.timeouts.headersMs + extraMs,
+      signal: call.signal ? AbortSignal.any([deadline, call.signal]) : deadline,
+      gateway: context,
+    };
+    const res = await this.dispatcher.request(request as Dispatcher.RequestOptions);
+    const text = await res.body.text();
+    const contentType = String(res.headers['content-type'] ?? '');
+    let json: unknown;
+    if (text.length > 0 && contentType.includes('json')) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        if (res.statusCode < 400) throw upstreamError.unavailable(this.source, 'sent malformed JSON', res.statusCode);
       }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > this.maxResponseBytes) {
-          res.body.destroy();
-          throw this.unavailable(`sent an answer larger than ${this.maxResponseBytes} bytes`, res.statusCode);
-        }
-        chunks.push(chunk as Buffer);
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      const contentType = String(res.headers['content-type'] ?? '');
-      let json: unknown;
-      if (text.length > 0 && contentType.includes('json')) {
-        try {
-          json = JSON.parse(text);
-        } catch {
-          if (res.statusCode < 400) throw this.unavailable('sent malformed JSON', res.statusCode);
-        }
-      } else if (text.length > 0 && res.statusCode < 300) {
-        throw this.unavailable(`answered with content type '${contentType.split(';')[0] || 'none'}' instead of JSON`, res.statusCode);
-      }
-      return { status: res.statusCode, headers: res.headers, json };
-    } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.metrics.upstreamRequests.inc({ ...labels, status });
-      this.metrics.upstreamDuration.observe(labels, seconds);
-      const line = { requestId: scope?.requestId, traceId: scope?.traceId, callId, source: this.options.sourceId, route: call.route, status, ms: Math.round(seconds * 1000) };
-      if (status === 'error' || Number(status) >= 500 || Number(status) === 429) this.logger.warn(line, 'upstream call failed');
-      else this.logger.debug(line, 'upstream call');
+    } else if (text.length > 0 && res.statusCode < 300) {
+      throw upstreamError.unavailable(this.source, `answered with content type '${contentType.split(';')[0] || 'none'}' instead of JSON`, res.statusCode);
     }
-  }
-
-  private backoffMs(attempt: number): number {
-    // Exponential with full jitter, so replicas retrying together spread out.
-    return Math.random() * Math.min(2000, 100 * 2 ** attempt);
-  }
-
-  private label(): string {
-    return `Source '${this.options.sourceId}'`;
-  }
-
-  private ext(extra: { upstreamStatus?: number; upstreamCode?: string; retryAfterSeconds?: number } = {}) {
-    return { sourceId: this.options.sourceId, vendor: this.options.vendor, ...extra };
-  }
-
-  private unavailable(what: string, upstreamStatus?: number): UpstreamError {
-    return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `${this.label()} is unavailable: it ${what}.`, this.ext(upstreamStatus !== undefined ? { upstreamStatus } : {}));
+    return { status: res.statusCode, headers: res.headers, json };
   }
 
   private describeTransportError(err: unknown): string {
+    if (err instanceof UpstreamError) return err.message;
     const name = (err as { name?: string }).name;
     const code = (err as { code?: string }).code;
-    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_ABORTED') return `did not finish answering within ${this.timeouts.totalMs} ms`;
+    const { timeouts } = this.options;
+    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_ABORTED') return `did not finish answering within ${timeouts.totalMs} ms`;
     switch (code) {
       case 'ECONNREFUSED':
         return 'refused the connection';
@@ -313,11 +229,13 @@ export class UpstreamHttp {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return 'did not accept a connection in time';
       case 'UND_ERR_HEADERS_TIMEOUT':
-        return `did not start answering within ${this.timeouts.headersMs} ms`;
+        return `did not start answering within ${timeouts.headersMs} ms`;
       case 'UND_ERR_BODY_TIMEOUT':
-        return `stalled for more than ${this.timeouts.bodyMs} ms while answering`;
+        return `stalled for more than ${timeouts.bodyMs} ms while answering`;
       case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
         return 'sent a truncated answer';
+      case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+        return `sent an answer larger than ${this.options.maxResponseBytes} bytes`;
       case 'ENOTFOUND':
         return 'could not be resolved';
       default:

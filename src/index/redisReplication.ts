@@ -93,21 +93,42 @@ export class RedisReplication implements IndexReplication {
   private followLoop: Promise<void> | null = null;
   private heartbeat: TimerHandle | null = null;
   private closed = false;
+  /** Per source: whether this replica held the lease at the last answer, and when Redis last answered about it. */
+  private readonly leases = new Map<string, { held: boolean; answeredAt: number }>();
+  private readonly startedAt: number;
 
   constructor(
     private readonly client: Redis,
     /** A connection of its own for blocking reads of the logs. */
     private readonly blocking: Redis,
+    /** A connection for bulk transfers (a whole shared copy), allowed more time than request-path commands. */
+    private readonly bulk: Redis,
     private readonly gate: RedisGate,
+    private readonly bulkGate: RedisGate,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly onBadValue: (what: string) => void,
-  ) {}
-
-  async holdLease(scope: string): Promise<boolean> {
-    // Without Redis no replica can coordinate: read the source here rather than leave it unread.
-    return this.gate.run(async () => (await this.client.eval(HOLD, 1, keys.lease(scope), this.replicaId, String(LEASE_MS))) === 1, true);
+  ) {
+    this.startedAt = clock.now();
   }
+
+  /**
+   * While Redis answers, it decides. When it does not, a replica keeps the role it had: a holder
+   * goes on reading; another replica waits until the holder's lease must have expired (it cannot
+   * tell whether the holder is alive), then reads the source itself rather than leave it unread.
+   */
+  async holdLease(scope: string): Promise<boolean> {
+    const answer = await this.gate.run(async () => (await this.client.eval(HOLD, 1, keys.lease(scope), this.replicaId, String(LEASE_MS))) === 1, null);
+    const now = this.clock.now();
+    const last = this.leases.get(scope);
+    if (answer !== null) {
+      this.leases.set(scope, { held: answer, answeredAt: now });
+      return answer;
+    }
+    if (!last) return now - this.startedAt > LEASE_MS;
+    return last.held || now - last.answeredAt > LEASE_MS;
+  }
+
 
   async releaseLease(scope: string): Promise<void> {
     await this.gate.run(() => this.client.eval(RELEASE, 1, keys.lease(scope), this.replicaId), 0);
@@ -116,12 +137,18 @@ export class RedisReplication implements IndexReplication {
   async load(scope: string): Promise<SharedIndexState | null> {
     // The first load happens once Redis answers: this replica announces itself from then on.
     if (!this.heartbeat && !this.closed) this.beat();
-    const result = await this.gate.run(() => this.client.multi().hgetall(keys.index(scope)).hmget(keys.meta(scope), 'seq', 'status', 'feedToken').xrevrange(keys.log(scope), '+', '-', 'COUNT', 1).exec(), null);
+    // The log position first, then the sessions: a change published in between is applied again
+    // when following from that position, which changes nothing (applying is idempotent). Values
+    // only, as buffers, outside MULTI: at 20,000 sessions this is most of a restarting replica's warm-up.
+    const result = await this.bulkGate.run(async () => {
+      const [meta, last] = await Promise.all([this.bulk.hmget(keys.meta(scope), 'seq', 'status', 'feedToken'), this.bulk.xrevrange(keys.log(scope), '+', '-', 'COUNT', 1)]);
+      return { meta, last, values: await this.bulk.hvalsBuffer(keys.index(scope)) };
+    }, null);
     if (!result) return null;
-    const [[, hash], [, meta], [, last]] = result as [[unknown, Record<string, string>], [unknown, Array<string | null>], [unknown, Array<[string, string[]]>]];
+    const { meta, last, values } = result;
     const sessions: RestoreSessionModel[] = [];
-    for (const [id, text] of Object.entries(hash ?? {})) {
-      const session = this.parse(restoreSessionShape, text, `shared index entry ${scope}/${id}`);
+    for (const value of values ?? []) {
+      const session = this.parse(restoreSessionShape, value.toString('utf8'), `shared index entry of ${scope}`);
       if (session) sessions.push(session as unknown as RestoreSessionModel);
     }
     const [seq, statusText, feedToken] = meta ?? [];
@@ -130,14 +157,14 @@ export class RedisReplication implements IndexReplication {
   }
 
   async replaceShared(scope: string, sessions: readonly RestoreSessionModel[], status: SharedStatus | null): Promise<Position | null> {
-    return this.gate.run(async () => {
+    return this.bulkGate.run(async () => {
       const temp = `${keys.index(scope)}:writing:${this.replicaId}`;
-      await this.client.del(temp);
+      await this.bulk.del(temp);
       for (let i = 0; i < sessions.length; i += 500) {
         const chunk = sessions.slice(i, i + 500);
-        await this.client.hset(temp, ...chunk.flatMap((s) => [s.vendorId.toLowerCase(), JSON.stringify(s)]));
+        await this.bulk.hset(temp, ...chunk.flatMap((s) => [s.vendorId.toLowerCase(), JSON.stringify(s)]));
       }
-      const [id, seq] = (await this.client.eval(SWAP, 4, keys.index(scope), keys.meta(scope), keys.log(scope), temp, JSON.stringify({ op: 'reload' }), status ? JSON.stringify(status) : '', String(LOG_MAX), String(KEY_TTL_MS))) as [string, number];
+      const [id, seq] = (await this.bulk.eval(SWAP, 4, keys.index(scope), keys.meta(scope), keys.log(scope), temp, JSON.stringify({ op: 'reload' }), status ? JSON.stringify(status) : '', String(LOG_MAX), String(KEY_TTL_MS))) as [string, number];
       return { id, seq: Number(seq) };
     }, null);
   }
@@ -196,6 +223,7 @@ export class RedisReplication implements IndexReplication {
     this.heartbeat?.cancel();
     await this.gate.run(() => this.client.zrem(keys.replicas, this.replicaId), 0);
     this.blocking.disconnect();
+    this.bulk.disconnect();
     await this.followLoop;
   }
 

@@ -121,6 +121,11 @@ export class SessionIndexes {
     await Promise.all([...this.states.values()].filter((s) => !sourceId || s.connector.source.id === sourceId).map((s) => s.syncer?.readNow()));
   }
 
+  /** True while any of this replica's syncers is reading (tests wait for quiet after moving the clock). */
+  get busy(): boolean {
+    return [...this.states.values()].some((s) => s.syncer?.busy);
+  }
+
   /** Every change of every source, as this replica's index sees it. */
   onChange(listener: (changes: readonly IndexChange[]) => void): () => void {
     const stops = [...this.states.values()].map((s) => s.index.onChange(listener));
@@ -198,11 +203,13 @@ export class SessionIndexes {
   private async join(state: SourceState): Promise<void> {
     const replication = this.replication as IndexReplication;
     const scope = state.connector.cacheScope;
+    const startedAt = this.leaseClock.now();
     const loaded = await replication.load(scope);
     if (this.stopped) return;
     let feedToken: string | null = null;
     if (loaded) {
       if (loaded.status?.lastFullReadAt) state.index.load(loaded.sessions, fromSharedStatus(loaded.status));
+      this.logger.info({ source: state.connector.source.id, sessions: loaded.sessions.length, warm: state.index.isWarm, ms: this.leaseClock.now() - startedAt }, 'loaded the shared index from Redis');
       feedToken = loaded.feedToken;
       this.follow(state, loaded.position);
     } else {
@@ -215,8 +222,8 @@ export class SessionIndexes {
         const holder = await replication.holdLease(scope);
         if (holder && !state.syncer && !this.stopped) {
           this.logger.info({ source: state.connector.source.id, replica: replication.replicaId }, 'this replica now reads the source (lease taken)');
-          // The shared copy may lag what this replica holds (a holder died mid-change): rewrite it once warm.
-          state.sharedStale = true;
+          // Every published change updated the shared copy and the log atomically, so what this replica
+          // followed is what Redis holds: no rewrite, unless it missed changes (sharedStale).
           this.startSyncer(state, (await replication.loadFeedToken(scope)) ?? feedToken);
         } else if (!holder && state.syncer) {
           this.logger.info({ source: state.connector.source.id }, 'another replica reads the source now (lease lost)');

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { ErrorCode, GatewayError } from '../errors';
+import { GatewayError, sourceError } from '../errors';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { RestoreSessionModel } from '../model';
@@ -18,6 +18,8 @@ export interface SyncOptions {
   overlapMs: number;
   /** How long one change-feed call may wait for a change. */
   feedWaitSeconds: number;
+  /** Live sessions read again per interval at most; beyond it they take turns (a source with thousands of stale drafts stays cheap). */
+  maxLiveReadsPerInterval: number;
 }
 
 /** Where a syncer's findings go: this replica's index, and, with Redis, every replica's. */
@@ -51,6 +53,8 @@ export class SourceSyncer {
   private readonly failureLog: LogThrottle;
   private lastFull = { startedAt: null as number | null };
   private lastIncrementalStart: number | null = null;
+  /** Reads in flight (the feed's long poll aside): zero means the syncer is resting. */
+  private reading = 0;
 
   constructor(
     private readonly connector: SourceConnector,
@@ -67,6 +71,21 @@ export class SourceSyncer {
 
   start(): void {
     this.running.push(this.guard(this.run()));
+  }
+
+  /** True while a read (other than the feed's waiting long poll) is under way. */
+  get busy(): boolean {
+    return this.reading > 0;
+  }
+
+  /** Counts a read in flight for `busy`. */
+  private async counted<T>(read: () => Promise<T>): Promise<T> {
+    this.reading++;
+    try {
+      return await read();
+    } finally {
+      this.reading--;
+    }
   }
 
   /** One complete read now (an operator's "refresh", a test's barrier); false when it failed. */
@@ -182,8 +201,10 @@ export class SourceSyncer {
       const startedAt = this.clock.now();
       const newest = this.index.newestCreatedAt();
       try {
-        const sessions = await readCreatedSince(newest === null ? 0 : newest - this.options.overlapMs, this.signal);
-        await this.writer.apply(sessions, [], startedAt);
+        await this.counted(async () => {
+          const sessions = await readCreatedSince(newest === null ? 0 : newest - this.options.overlapMs, this.signal);
+          await this.writer.apply(sessions, [], startedAt);
+        });
         this.lastIncrementalStart = startedAt;
         await this.succeeded('incremental');
       } catch (err) {
@@ -193,10 +214,20 @@ export class SourceSyncer {
   }
 
   private async liveLoop(): Promise<void> {
+    let turn = 0;
     for (;;) {
       await this.rest(this.options.liveIntervalMs);
       const ids = this.index.liveIds();
-      if (ids.length > 0) await this.readById('live', ids);
+      if (ids.length === 0) continue;
+      const cap = this.options.maxLiveReadsPerInterval;
+      if (ids.length <= cap) {
+        await this.readById('live', ids);
+        continue;
+      }
+      // More live sessions than one interval may read: they take turns, each read every ceil(n / cap) intervals.
+      const start = (turn * cap) % ids.length;
+      turn++;
+      await this.readById('live', [...ids.slice(start, start + cap), ...ids.slice(0, Math.max(0, start + cap - ids.length))]);
     }
   }
 
@@ -239,7 +270,11 @@ export class SourceSyncer {
   }
 
   /** A complete read into the index; false when it failed (recorded). */
-  private async readAll(kind: 'full'): Promise<boolean> {
+  private readAll(kind: 'full'): Promise<boolean> {
+    return this.counted(() => this.readAllNow(kind));
+  }
+
+  private async readAllNow(kind: 'full'): Promise<boolean> {
     const startedAt = this.clock.now();
     const firstRead = !this.index.isWarm;
     try {
@@ -258,7 +293,11 @@ export class SourceSyncer {
   }
 
   /** Reads sessions again by id: gone ones leave the index. False when the read failed as a whole. */
-  private async readById(kind: ReadKind, ids: readonly string[]): Promise<boolean> {
+  private readById(kind: ReadKind, ids: readonly string[]): Promise<boolean> {
+    return this.counted(() => this.readByIdNow(kind, ids));
+  }
+
+  private async readByIdNow(kind: ReadKind, ids: readonly string[]): Promise<boolean> {
     const startedAt = this.clock.now();
     try {
       const results = await this.connector.sessions.readMany(ids, this.signal);
@@ -323,6 +362,5 @@ export class SourceSyncer {
 
 /** A failure as the contract's error for that source; a bug in our own code is INTERNAL_SERVER_ERROR (logged), never blamed on the upstream. */
 export function asGatewayError(err: unknown, connector: SourceConnector): GatewayError {
-  if (err instanceof GatewayError) return err;
-  return new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Source '${connector.source.id}' could not be read because of an error in the gateway (details are in its log).`, { sourceId: connector.source.id, vendor: connector.source.vendor });
+  return err instanceof GatewayError ? err : sourceError.internal(connector.source);
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from '../errors';
+import { sourceError, type GatewayError } from '../errors';
 import type { SessionIndex } from '../index/sessionIndex';
 import type { SessionIndexes } from '../index/sessionIndexes';
 import type { ConnectionModel, RestoreSessionModel, RestoreSessionStatsModel, RestoreSessionStatusValue, SourceModel, VendorValue, WorkloadValue } from '../model';
@@ -101,7 +101,7 @@ export function unavailability(index: SessionIndex): GatewayError | null {
   const { status, source } = index;
   if (status.state === 'LIVE') return null;
   if (status.state === 'FAILED' && status.lastError) return status.lastError;
-  return new GatewayError(ErrorCode.SOURCE_WARMING_UP, `Source '${source.id}' is still reading its sessions for the first time; try again shortly.`, { sourceId: source.id, vendor: source.vendor, sessionsLoaded: status.loading });
+  return sourceError.warmingUp(source, status.loading);
 }
 
 function tallyOf(list: readonly RestoreSessionModel[]) {

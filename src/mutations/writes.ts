@@ -1,14 +1,10 @@
 import type { GatewayContext } from '../context';
-import { ErrorCode, GatewayError } from '../errors';
+import { notFound, upstreamError } from '../errors';
 import { decodeGlobalId } from '../ids';
 import type { RestoreSessionModel } from '../model';
 import { sessionKeys } from '../cache/cacheKeys';
 import type { SourceConnector, WriteOutcome } from '../upstreams/connector';
 import { invalidState } from './rules';
-
-export function notFound(sourceId: string, what: string): GatewayError {
-  return new GatewayError(ErrorCode.NOT_FOUND, `${what} does not exist.`, { sourceId });
-}
 
 /**
  * The session a mutation acts on, read fresh from its upstream (never from the index or a
@@ -33,12 +29,7 @@ export function settle<T>(outcome: WriteOutcome<T>, session: RestoreSessionModel
       throw notFound(connector.source.id, what);
     case 'refused':
       if (session) throw invalidState(session, `The upstream refused the action in the session's current state (${outcome.upstreamCode ?? `HTTP ${outcome.upstreamStatus}`}).`);
-      throw new GatewayError(ErrorCode.UPSTREAM_ERROR, `Source '${connector.source.id}' refused the request (HTTP ${outcome.upstreamStatus}${outcome.upstreamCode ? `, ${outcome.upstreamCode}` : ''}).`, {
-        sourceId: connector.source.id,
-        vendor: connector.source.vendor,
-        upstreamStatus: outcome.upstreamStatus,
-        upstreamCode: outcome.upstreamCode,
-      });
+      throw upstreamError.refused(connector.source, outcome.upstreamStatus, outcome.upstreamCode);
     default: {
       const unreachable: never = outcome;
       return unreachable;

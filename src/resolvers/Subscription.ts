@@ -1,4 +1,4 @@
-import { ErrorCode, GatewayError } from '../errors';
+import { notFound } from '../errors';
 import { decodeGlobalId } from '../ids';
 import type { IndexChange } from '../index/sessionIndex';
 import { compileFilter } from '../listing/filter';
@@ -32,7 +32,7 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: async (_parent, { id }, ctx) => {
       const decoded = decodeGlobalId(id, 'id');
       const current = await loadSession(ctx, decoded);
-      if (!current) throw new GatewayError(ErrorCode.NOT_FOUND, `Restore session ${id} does not exist.`, { sourceId: decoded.sourceId });
+      if (!current) throw notFound(decoded.sourceId, `Restore session ${id}`);
       const stops: Array<() => void> = [];
       const queue = new BoundedQueue<{ restoreSessionProgress: RestoreSessionModel }>(QUEUE_CAPACITY, () => stops.forEach((stop) => stop()));
       queue.push({ restoreSessionProgress: current });

@@ -140,7 +140,7 @@ sources:
     await gw.waitForOutput('source check failed');
     const line = gw.logs().find((l) => l.msg === 'source check failed: the source is left out of answers until it recovers');
     expect(line).toMatchObject({ level: 50, source: 'contoso', code: 'UPSTREAM_AUTH_FAILED' });
-    expect(String(line?.error)).toMatch(/refused the gateway's client credentials/);
+    expect(String(line?.error)).toMatch(/the identity platform refused the gateway's credentials \(invalid_client\)/);
     const ready = await readyz(port);
     expect(ready.body).toMatchObject({ status: 'degraded', sources: [{ id: 'contoso', health: 'DOWN' }] });
     gw.child.kill('SIGTERM');

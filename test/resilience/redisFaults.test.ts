@@ -61,7 +61,8 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
       const record = veeam.addSession({ state: 'Working' });
       for (const h of [a, b]) {
         // Each replica reads for itself while Redis hangs: the new session shows on both.
-        await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session');
+        // The holder goes on reading; the other waits until the holder's lease must have expired (10 s), then reads itself.
+        await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session', 20_000);
         const answer = await h.query(LIST);
         expect(answer.body.errors).toBeUndefined();
         expect(answer.body.data.restoreSessions.totalCount).toBe(81);
@@ -70,16 +71,16 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
     } finally {
       redis.resume();
     }
-  });
+  }, 60_000);
 
   it('answers from the upstreams when Redis is killed', async () => {
     await redis.kill();
     const record = veeam.addSession({ state: 'Working' });
     for (const h of [a, b]) {
-      await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session');
+      await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session', 20_000);
       const answer = await h.query(LIST);
       expect(answer.body.errors).toBeUndefined();
       expect(answer.body.data.restoreSessions.totalCount).toBe(82);
     }
-  });
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
 import type { UpstreamHttp } from '../../http/upstreamHttp';
-import { ErrorCode, UpstreamError } from '../../errors';
+import { upstreamError } from '../../errors';
 import type { ConnectorDeps } from '../connectorDeps';
 import type { GraphSourceConfig } from './config';
 
@@ -43,15 +43,7 @@ export class GraphTokenProvider extends CachedTokenProvider {
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
       this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
       const code = typeof body?.error === 'string' ? body.error : undefined;
-      throw this.http.failed(
-        new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the identity platform refused the gateway's client credentials${code ? ` (${code})` : ''}.`, {
-          sourceId: this.source.id,
-          vendor: 'MICROSOFT_GRAPH',
-          upstreamStatus: answer.status,
-          upstreamCode: code,
-        }),
-        true,
-      );
+      throw this.http.failed(upstreamError.authFailed({ id: this.source.id, vendor: 'MICROSOFT_GRAPH' }, { by: 'the identity platform', upstreamStatus: answer.status, upstreamCode: code }), true);
     }
     this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
     this.deps.redactor.addRuntime(body.access_token);

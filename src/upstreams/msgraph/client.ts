@@ -1,14 +1,14 @@
-import { ErrorCode, UpstreamError } from '../../errors';
+import { upstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import { parseRetryAfter } from '../../http/retryAfter';
 import type { GraphSourceConfig } from './config';
-import type { Clock } from '../../clock';
 import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, RestoreSessionStatusValue, SourceModel } from '../../model';
 import type { SessionAction, SessionActionName, SessionReader, SourceConnector, WriteOutcome } from '../connector';
 import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
 import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
-import { takeRetry } from '../../http/requestScope';
+import { requestScope } from '../../http/requestScope';
+import { RETRYABLE_STATUS } from '../../http/retryPolicy';
 import { GraphTokenProvider } from './auth';
 import { toGraphArtifact, toGraphRestoreSession } from './mappers';
 import type { GraphArtifactDto, GraphBatchResponseItem, GraphCollectionPage, GraphRestoreSessionDto } from './types';
@@ -17,7 +17,6 @@ import type { GraphArtifactDto, GraphBatchResponseItem, GraphCollectionPage, Gra
 const PREFER = 'include-unknown-enum-members';
 const BATCH_LIMIT = 20;
 const MAX_PAGES = 100_000;
-const MAX_BATCH_ROUNDS = 3;
 
 const COLLECTIONS: Record<GraphCollectionKind, { sessions: string; artifacts: string }> = {
   exchange: { sessions: 'exchangeRestoreSessions', artifacts: 'mailboxRestoreArtifacts' },
@@ -48,13 +47,10 @@ export class GraphConnector implements SourceConnector {
   private readonly tokens: GraphTokenProvider;
   private readonly baseUrl: string;
 
-  private readonly clock: Clock;
-
   constructor(
     private readonly config: GraphSourceConfig,
     deps: ConnectorDeps,
   ) {
-    this.clock = deps.clock;
     this.source = { id: config.id, name: config.name, vendor: 'MICROSOFT_GRAPH' };
     this.cacheScope = sourceScope(config.id, `msgraph|${config.baseUrl}|${config.auth.tenantId}|${config.auth.clientId}`);
     this.health = new SourceHealthTracker(config.id, 'MICROSOFT_GRAPH', deps.metrics);
@@ -80,7 +76,7 @@ export class GraphConnector implements SourceConnector {
     return this.readAllPages<GraphRestoreSessionDto, GraphRestoreSessionModel>(
       `${this.baseUrl}/solutions/backupRestore/restoreSessions?$top=${this.config.pageSize}`,
       'GET /restoreSessions',
-      (page) => mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH'),
+      (page) => mapUpstreamItems(page, (dto) => toGraphRestoreSession(this.config.id, dto), this.source),
       onProgress,
       signal,
     );
@@ -109,20 +105,21 @@ export class GraphConnector implements SourceConnector {
             signal,
           });
           const responses = (answer.json as { responses?: GraphBatchResponseItem[] } | undefined)?.responses;
-          if (!Array.isArray(responses)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a $batch answer without responses.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+          if (!Array.isArray(responses)) throw upstreamError.unavailable(this.source, 'sent a $batch answer without responses', answer.status);
           const byId = new Map(responses.map((r) => [String(r.id), r]));
           const retry: number[] = [];
-          let waitSeconds = 0;
+          let retryAfter: number | null = null;
           for (const index of pending) {
             const item = byId.get(String(index));
             results[index] = this.batchItemResult(item, retry, index);
-            if (item && (item.status === 429 || item.status >= 500)) {
-              waitSeconds = Math.max(waitSeconds, parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 0.2 * (round + 1));
-            }
+            const asked = item && RETRYABLE_STATUS(item.status) ? parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) : null;
+            if (asked !== null) retryAfter = Math.max(retryAfter ?? 0, asked);
           }
-          // Throttled items are retried alone, within the request's retry budget.
-          if (retry.length === 0 || round + 1 >= MAX_BATCH_ROUNDS || waitSeconds > 5 || !takeRetry()) break;
-          await this.clock.sleep(waitSeconds * 1000, signal);
+          if (retry.length === 0) break;
+          // Items throttled (or failing) inside a batch are retried alone, by the same policy as whole calls.
+          const delay = this.http.retryPolicy.delayMs(round + 1, retryAfter, requestScope.getStore()?.retryBudget);
+          if (delay === null) break;
+          await this.http.retryPolicy.wait(delay, signal);
           pending = retry;
         }
       }),
@@ -133,7 +130,7 @@ export class GraphConnector implements SourceConnector {
   async listArtifacts(vendorId: string, collection: GraphCollectionKind): Promise<GraphArtifactModel[]> {
     const names = COLLECTIONS[collection];
     const url = `${this.baseUrl}/solutions/backupRestore/${names.sessions}/${encodeURIComponent(vendorId)}/${names.artifacts}`;
-    return this.readAllPages<GraphArtifactDto, GraphArtifactModel>(url, `GET /${names.sessions}/{id}/${names.artifacts}`, (page) => mapUpstreamItems(page, toGraphArtifact, this.config.id, 'MICROSOFT_GRAPH'));
+    return this.readAllPages<GraphArtifactDto, GraphArtifactModel>(url, `GET /${names.sessions}/{id}/${names.artifacts}`, (page) => mapUpstreamItems(page, toGraphArtifact, this.source));
   }
 
   /** POST to the typed collection: a new draft (201). Not retried: a write is never sent twice. */
@@ -177,7 +174,7 @@ export class GraphConnector implements SourceConnector {
   private sessionOutcome(answer: { status: number; json: unknown }, expected: number): WriteOutcome<GraphRestoreSessionModel> {
     if (answer.status === expected || answer.status === 200 || answer.status === 201) {
       const dto = answer.json as GraphRestoreSessionDto | undefined;
-      if (!dto || typeof dto.id !== 'string') throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it answered a write without the session.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+      if (!dto || typeof dto.id !== 'string') throw upstreamError.unavailable(this.source, 'answered a write without the session', answer.status);
       return { kind: 'ok', value: toGraphRestoreSession(this.config.id, dto) };
     }
     return this.refusal(answer);
@@ -187,30 +184,23 @@ export class GraphConnector implements SourceConnector {
     const upstreamCode = graphErrorCode(answer.json);
     if (answer.status === 404 || upstreamCode === 'RestoreSessionNotFound') return { kind: 'notFound' };
     if (answer.status === 403 && upstreamCode === 'RestoreSessionActionNotAllowed') return { kind: 'refused', upstreamStatus: 403, upstreamCode };
-    throw new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${this.config.id}' refused the request (HTTP ${answer.status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status, upstreamCode });
+    throw upstreamError.refused(this.source, answer.status, upstreamCode);
   }
 
   private batchItemResult(item: GraphBatchResponseItem | undefined, retry: number[], index: number): GraphRestoreSessionModel | null | Error {
-    const ext = { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' as const };
-    if (!item) return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its $batch answer left out a request.`, ext);
+    if (!item) return upstreamError.unavailable(this.source, 'left a request out of its $batch answer');
     if (item.status === 200) {
       const body = item.body as GraphRestoreSessionDto | undefined;
-      if (!body || typeof body.id !== 'string') return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a session without an id.`, { ...ext, upstreamStatus: 200 });
-      return mapUpstreamItems([body], (dto) => toGraphRestoreSession(this.config.id, dto), this.config.id, 'MICROSOFT_GRAPH')[0];
+      if (!body || typeof body.id !== 'string') return upstreamError.unavailable(this.source, 'sent a session without an id', 200);
+      return mapUpstreamItems([body], (dto) => toGraphRestoreSession(this.config.id, dto), this.source)[0];
     }
     // Unknown and malformed ids both mean "no such session" for a well-formed global id.
     if (item.status === 404 || (item.status === 400 && graphErrorCode(item.body) === 'InvalidRestoreSessionId')) return null;
-    if (item.status === 429) {
-      retry.push(index);
-      return new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `Source '${this.config.id}' is throttling requests.`, { ...ext, retryAfterSeconds: parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 1 });
-    }
-    if (item.status >= 500) {
-      retry.push(index);
-      return new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it answered HTTP ${item.status}.`, { ...ext, upstreamStatus: item.status });
-    }
-    if (item.status === 401) return new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.config.id}' refused the gateway's credentials.`, { ...ext, upstreamStatus: 401 });
-    const upstreamCode = graphErrorCode(item.body);
-    return new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${this.config.id}' refused the request (HTTP ${item.status}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { ...ext, upstreamStatus: item.status, upstreamCode });
+    if (RETRYABLE_STATUS(item.status)) retry.push(index);
+    if (item.status === 429) return upstreamError.throttled(this.source, parseRetryAfter(item.headers?.['retry-after'] ?? item.headers?.['Retry-After']) ?? 1);
+    if (item.status >= 500) return upstreamError.unavailable(this.source, `answered HTTP ${item.status}`, item.status);
+    if (item.status === 401) return upstreamError.authFailed(this.source, { upstreamStatus: 401 });
+    return upstreamError.refused(this.source, item.status, graphErrorCode(item.body));
   }
 
   /**
@@ -224,17 +214,17 @@ export class GraphConnector implements SourceConnector {
     const seen = new Set<string>();
     let url: string | undefined = firstUrl;
     for (let page = 0; url && page < MAX_PAGES; page++) {
-      if (seen.has(url)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its paging links loop.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' });
+      if (seen.has(url)) throw upstreamError.unavailable(this.source, 'sent paging links that loop');
       seen.add(url);
       const answer = await this.http.call({ method: 'GET', url, route, headers: { prefer: PREFER }, idempotent: true, auth: this.tokens, signal });
       const body = answer.json as GraphCollectionPage<T> | undefined;
-      if (!body || !Array.isArray(body.value)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a collection without 'value'.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH', upstreamStatus: answer.status });
+      if (!body || !Array.isArray(body.value)) throw upstreamError.unavailable(this.source, "sent a collection without 'value'", answer.status);
       for (const item of mapPage(body.value)) items.push(item);
       onProgress?.(items.length);
       const next = body['@odata.nextLink'];
       if (typeof next !== 'string' || !next) break;
       if (/^https?:\/\//i.test(next)) {
-        if (new URL(next).origin !== origin) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: its paging link points to another host.`, { sourceId: this.config.id, vendor: 'MICROSOFT_GRAPH' });
+        if (new URL(next).origin !== origin) throw upstreamError.unavailable(this.source, 'sent a paging link to another host');
         url = next;
       } else {
         url = `${this.baseUrl}${next.startsWith('/') ? '' : '/'}${next}`;

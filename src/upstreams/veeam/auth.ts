@@ -1,6 +1,6 @@
 import { CachedTokenProvider, type IssuedToken } from '../../http/cachedTokenProvider';
 import type { UpstreamHttp } from '../../http/upstreamHttp';
-import { ErrorCode, UpstreamError } from '../../errors';
+import { upstreamError } from '../../errors';
 import type { ConnectorDeps } from '../connectorDeps';
 import type { VeeamSourceConfig } from './config';
 
@@ -35,7 +35,7 @@ export class VeeamTokenProvider extends CachedTokenProvider {
     }
     const login = await this.grant({ grant_type: 'password', username: this.source.auth.username, password: this.source.auth.password });
     if (!login) {
-      throw this.http.failed(new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${this.source.id}': the Veeam server refused the gateway's user name or password.`, { sourceId: this.source.id, vendor: 'VEEAM', upstreamStatus: 400 }), true);
+      throw this.http.failed(upstreamError.authFailed({ id: this.source.id, vendor: 'VEEAM' }, { by: 'the Veeam server', upstreamStatus: 400 }), true);
     }
     return login;
   }

@@ -1,4 +1,4 @@
-import { ErrorCode, UpstreamError } from '../../errors';
+import { upstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import type { VeeamSourceConfig } from './config';
 import type { ProgressModel, RestoreSessionStatusValue, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
@@ -86,7 +86,7 @@ export class VeeamConnector implements SourceConnector {
       const { items, moved } = await this.scan<VeeamRestoreSessionDto, VeeamRestoreSessionModel>(
         `${this.api()}/RestoreSessions?${query.toString()}`,
         'GET /RestoreSessions',
-        (page) => mapUpstreamItems(page, (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM'),
+        (page) => mapUpstreamItems(page, (dto) => toVeeamRestoreSession(this.config.id, dto), this.source),
         onProgress,
         signal,
       );
@@ -98,7 +98,7 @@ export class VeeamConnector implements SourceConnector {
   async getSession(vendorId: string, signal?: AbortSignal): Promise<VeeamRestoreSessionModel | null> {
     const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}`, 'GET /RestoreSessions/{id}', [400, 404], signal);
     if (answer.status !== 200) return null;
-    return mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM')[0];
+    return mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.source)[0];
   }
 
   /** Organisations the server lists: a bare array on v6/v7, a page object on v8 (gotcha G10). */
@@ -108,7 +108,7 @@ export class VeeamConnector implements SourceConnector {
       dtos = (await this.scan<VeeamOrganizationDto, VeeamOrganizationDto>(`${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`, 'GET /Organizations', (page) => page)).items;
     } else {
       const answer = await this.get('/Organizations?extendedView=false', 'GET /Organizations');
-      if (!Array.isArray(answer.json)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent an unexpected organisation list.`, { sourceId: this.config.id, vendor: 'VEEAM' });
+      if (!Array.isArray(answer.json)) throw upstreamError.unavailable(this.source, 'sent an unexpected organisation list');
       dtos = answer.json as VeeamOrganizationDto[];
     }
     return dtos.map(toVeeamOrganization).filter((o): o is VeeamOrganizationModel => o !== null);
@@ -124,7 +124,7 @@ export class VeeamConnector implements SourceConnector {
   /** The session's events in Veeam's `order`. */
   async listEvents(vendorId: string): Promise<VeeamEventModel[]> {
     const { items: events } = await this.scan<VeeamEventDto, VeeamEventModel>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events', (page) =>
-      mapUpstreamItems(page, toVeeamEvent, this.config.id, 'VEEAM'),
+      mapUpstreamItems(page, toVeeamEvent, this.source),
     );
     return events.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
@@ -145,7 +145,7 @@ export class VeeamConnector implements SourceConnector {
     const path = 'organizationId' in target ? `/Organizations/${encodeURIComponent(target.organizationId)}/explore` : `/Jobs/${encodeURIComponent(target.jobId)}/explore`;
     const route = 'organizationId' in target ? 'POST /Organizations/{id}/explore' : 'POST /Jobs/{id}/explore';
     const answer = await this.write(path, route, JSON.stringify({ type, dateTime: pointInTime }));
-    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.config.id, 'VEEAM')[0] };
+    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.source)[0] };
     return this.refusal(answer);
   }
 
@@ -172,7 +172,7 @@ export class VeeamConnector implements SourceConnector {
     if (answer.status === 404) throw new FeedUnavailableError(`Source '${this.config.id}' has no change feed.`);
     if (answer.status === 400) throw new FeedTokenExpiredError(`Source '${this.config.id}' no longer knows the change token (${veeamErrorCode(answer.json) ?? 'HTTP 400'}).`);
     const body = answer.json as VeeamEventsPage | undefined;
-    if (!body || typeof body.nextChangeToken !== 'string' || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a change page without a token or results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
+    if (!body || typeof body.nextChangeToken !== 'string' || !Array.isArray(body.results)) throw upstreamError.unavailable(this.source, 'sent a change page without a token or results', answer.status);
     const changes: FeedChange[] = [];
     for (const event of body.results) {
       // Only restore-session events matter here; the feed carries every kind of object (an open set).
@@ -214,7 +214,7 @@ export class VeeamConnector implements SourceConnector {
   }
 
   private expectObject<T>(json: unknown): T {
-    if (!json || typeof json !== 'object' || Array.isArray(json)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent an unexpected answer.`, { sourceId: this.config.id, vendor: 'VEEAM' });
+    if (!json || typeof json !== 'object' || Array.isArray(json)) throw upstreamError.unavailable(this.source, 'sent an unexpected answer');
     return json as T;
   }
 
@@ -230,7 +230,7 @@ export class VeeamConnector implements SourceConnector {
     for (let page = 0; url && page < MAX_PAGES; page++) {
       const answer = await this.http.call({ method: 'GET', url, route, idempotent: true, auth: this.tokens, signal });
       const body = answer.json as VeeamPage<T> | undefined;
-      if (!body || !Array.isArray(body.results)) throw new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${this.config.id}' is unavailable: it sent a page without results.`, { sourceId: this.config.id, vendor: 'VEEAM', upstreamStatus: answer.status });
+      if (!body || !Array.isArray(body.results)) throw upstreamError.unavailable(this.source, 'sent a page without results', answer.status);
       if (page === 0) firstTotal = body.totalCount;
       else if (typeof body.totalCount === 'number' && body.totalCount !== firstTotal) moved = true;
       const mapped = mapPage(body.results);

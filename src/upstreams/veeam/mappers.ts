@@ -1,3 +1,4 @@
+import { UnmappableItemError } from '../../errors';
 import { encodeGlobalId } from '../../ids';
 import { parseInstant } from '../../instant';
 import type {
@@ -118,7 +119,7 @@ export function toVeeamRestoreSession(sourceId: string, dto: VeeamRestoreSession
   const state = mapVeeamState(dto.state);
   const result = mapVeeamResult(dto.result);
   const veeamType = mapVeeamType(dto.type);
-  if (!veeamType) throw new TypeError(`restore session ${dto.id} has an unknown type`);
+  if (!veeamType) throw new UnmappableItemError(`restore session ${dto.id} has an unknown type`);
   return {
     __typename: 'VeeamRestoreSession',
     id: encodeGlobalId(sourceId, dto.id),
