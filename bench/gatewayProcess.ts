@@ -49,7 +49,13 @@ export interface GatewayProcess {
 /** The V8 flags production runs with (package.json start script, Dockerfile). */
 export const PRODUCTION_NODE_OPTIONS = '--max-semi-space-size=2';
 
-export async function startGatewayProcess(sims: UpstreamEndpoints, extraYaml = '', veeamVersion = 'v8', entry = 'dist/main.js', nodeOptions: string | undefined = PRODUCTION_NODE_OPTIONS): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  sims: UpstreamEndpoints,
+  extraYaml = '',
+  veeamVersion = 'v8',
+  entry = 'dist/main.js',
+  nodeOptions: string | undefined = PRODUCTION_NODE_OPTIONS,
+): Promise<GatewayProcess> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'gw-bench-'));
   const configFile = path.join(dir, 'gateway.yaml');
@@ -76,7 +82,13 @@ sources:
   // Compiled JavaScript runs as in production; TypeScript entries (the baseline) go through tsx.
   const loader = entry.endsWith('.ts') ? ['--require', 'tsx/cjs'] : [];
   const spawnedAt = performance.now();
-  const child = track(spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const child = track(
+    spawn(process.execPath, [...loader, path.join(ROOT, entry), '--config', configFile], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   for (let i = 0; i < 400 && !stdout.includes('Gateway ready'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -89,7 +101,7 @@ sources:
     startSeconds,
     async usage() {
       const text = await (await request(`${url}/metrics`)).body.text();
-      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
       return { rssBytes: value('gateway_process_resident_memory_bytes'), cpuSeconds: value('gateway_process_cpu_seconds_total') };
     },
     async stop() {

@@ -17,7 +17,16 @@ const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math
  * Closed-loop load: `concurrency` workers each send their next request as soon as the last one
  * answered, for `seconds`. Every latency is kept, so percentiles are exact (ms).
  */
-export async function runLoad(origin: string, options: { concurrency: number; seconds: number; warmupSeconds?: number; next: (worker: number) => { path: string; method?: string; headers?: Record<string, string>; body?: string }; onAnswer?: (worker: number, status: number, body: string) => void }): Promise<LoadResult> {
+export async function runLoad(
+  origin: string,
+  options: {
+    concurrency: number;
+    seconds: number;
+    warmupSeconds?: number;
+    next: (worker: number) => { path: string; method?: string; headers?: Record<string, string>; body?: string };
+    onAnswer?: (worker: number, status: number, body: string) => void;
+  },
+): Promise<LoadResult> {
   const pool = new Pool(origin, { connections: options.concurrency, pipelining: 1 });
   const latencies: number[] = [];
   let errors = 0;
@@ -29,7 +38,7 @@ export async function runLoad(origin: string, options: { concurrency: number; se
           const req = options.next(worker);
           const started = performance.now();
           try {
-            const res = await pool.request({ path: req.path, method: (req.method ?? 'GET') as 'GET', headers: req.headers, body: req.body });
+            const res = await pool.request({ path: req.path, method: req.method ?? 'GET', headers: req.headers, body: req.body });
             const text = await res.body.text();
             if (res.statusCode >= 400 || text.includes('"errors"')) errors += record ? 1 : 0;
             options.onAnswer?.(worker, res.statusCode, text);
@@ -47,5 +56,14 @@ export async function runLoad(origin: string, options: { concurrency: number; se
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
   latencies.sort((a, b) => a - b);
-  return { requests: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.length ? latencies[latencies.length - 1] : NaN };
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.length ? latencies[latencies.length - 1] : NaN,
+  };
 }

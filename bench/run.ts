@@ -5,7 +5,6 @@
  * policy allows, gateway CPU and RSS; then the upstream ceiling, the naive baseline, and the
  * gateway's memory with 50,000 sessions loaded. Loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
@@ -40,7 +39,12 @@ async function postGraphql<T>(origin: string, query: string): Promise<T> {
   return (await res.body.json()) as T;
 }
 
-const gql = (query: string, variables?: Record<string, unknown>) => ({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+const gql = (query: string, variables?: Record<string, unknown>) => ({
+  path: '/graphql',
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query, variables }),
+});
 
 interface Row {
   name: string;
@@ -68,8 +72,17 @@ async function main(): Promise<void> {
     },
   });
   if (values.only === 'scale') {
-    const scale = await runScale({ sessions: Number(values['scale-sessions']), latencyMs: Number(values['scale-latency']), concurrency: Number(values.concurrency), seconds: Number(values.seconds), windowSeconds: Number(values['scale-window']), log: (line) => process.stderr.write(`${line}\n`) });
-    process.stdout.write(`${scaleLines(scale, Number(values['scale-sessions']), Number(values['scale-latency']), Number(values.concurrency), (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')).join('\n')}\n`);
+    const scale = await runScale({
+      sessions: Number(values['scale-sessions']),
+      latencyMs: Number(values['scale-latency']),
+      concurrency: Number(values.concurrency),
+      seconds: Number(values.seconds),
+      windowSeconds: Number(values['scale-window']),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(
+      `${scaleLines(scale, Number(values['scale-sessions']), Number(values['scale-latency']), Number(values.concurrency), (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')).join('\n')}\n`,
+    );
     return;
   }
   const seconds = Number(values.seconds);
@@ -83,14 +96,25 @@ async function main(): Promise<void> {
   await waitUntilReady(gateway.url);
 
   // Ids for scenario 3: 50 Graph and 50 Veeam sessions, with their statuses (running ones expire sooner).
-  const sample = await postGraphql<{ data: { g: { nodes: Array<{ id: string; isTerminal: boolean }> }; v: { nodes: Array<{ id: string; isTerminal: boolean }> } } }>(gateway.url, '{ g: restoreSessions(first: 50, filter: { vendors: [MICROSOFT_GRAPH] }) { nodes { id isTerminal } } v: restoreSessions(first: 50, filter: { vendors: [VEEAM] }) { nodes { id isTerminal } } }');
+  const sample = await postGraphql<{
+    data: { g: { nodes: Array<{ id: string; isTerminal: boolean }> }; v: { nodes: Array<{ id: string; isTerminal: boolean }> } };
+  }>(
+    gateway.url,
+    '{ g: restoreSessions(first: 50, filter: { vendors: [MICROSOFT_GRAPH] }) { nodes { id isTerminal } } v: restoreSessions(first: 50, filter: { vendors: [VEEAM] }) { nodes { id isTerminal } } }',
+  );
   const mixed = [...sample.data.g.nodes, ...sample.data.v.nodes];
 
   const scenarios: Array<{ name: string; next: (w: number) => ReturnType<typeof gql>; onAnswer?: (w: number, status: number, body: string) => void }> = [];
-  scenarios.push({ name: '1. first 50, interface fields', next: () => gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }') });
+  scenarios.push({
+    name: '1. first 50, interface fields',
+    next: () => gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'),
+  });
   scenarios.push({
     name: '2. first 200 + organization + artifactCount',
-    next: () => gql('query S2 { restoreSessions(first: 200) { nodes { id status ... on VeeamRestoreSession { organization { name } } ... on GraphRestoreSession { artifactCount { total completed failed } } } } }'),
+    next: () =>
+      gql(
+        'query S2 { restoreSessions(first: 200) { nodes { id status ... on VeeamRestoreSession { organization { name } } ... on GraphRestoreSession { artifactCount { total completed failed } } } } }',
+      ),
   });
   scenarios.push({
     name: '3. nodes of 100 mixed ids',
@@ -99,13 +123,23 @@ async function main(): Promise<void> {
   const cursors = new Map<number, string | null>();
   scenarios.push({
     name: '4. deep paging to the end of 10,000 (pages of 500)',
-    next: (w) => gql('query S4($after: String) { restoreSessions(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id status } } }', { after: cursors.get(w) ?? null }),
+    next: (w) =>
+      gql('query S4($after: String) { restoreSessions(first: 500, after: $after) { pageInfo { hasNextPage endCursor } nodes { id status } } }', {
+        after: cursors.get(w) ?? null,
+      }),
     onAnswer: (w, _status, body) => {
-      const info = (JSON.parse(body) as { data?: { restoreSessions?: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }).data?.restoreSessions?.pageInfo;
+      const info = (JSON.parse(body) as { data?: { restoreSessions?: { pageInfo: { hasNextPage: boolean; endCursor: string | null } } } }).data?.restoreSessions
+        ?.pageInfo;
       cursors.set(w, info?.hasNextPage ? info.endCursor : null);
     },
   });
-  scenarios.push({ name: '5. restoreSessionStats', next: () => gql('query S5 { restoreSessionStats { total byStatus { status count } byVendor { vendor count } byWorkload { workload count } bySource { source { id } count } } }') });
+  scenarios.push({
+    name: '5. restoreSessionStats',
+    next: () =>
+      gql(
+        'query S5 { restoreSessionStats { total byStatus { status count } byVendor { vendor count } byWorkload { workload count } bySource { source { id } count } } }',
+      ),
+  });
 
   const rows: Row[] = [];
   log('running scenario 1 with one client (latency without queueing)...');
@@ -131,8 +165,29 @@ async function main(): Promise<void> {
   }
 
   log('running the ceiling: scenario 1 straight to the simulators...');
-  const graphToken = ((await (await request(sims.endpoints.graph.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sims.endpoints.graph.clientId, client_secret: sims.endpoints.graph.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString() })).body.json()) as { access_token: string }).access_token;
-  const veeamToken = ((await (await request(`${sims.veeamUrl}/v8/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', username: sims.endpoints.veeam.username, password: sims.endpoints.veeam.password }).toString() })).body.json()) as { access_token: string }).access_token;
+  const graphToken = (
+    (await (
+      await request(sims.endpoints.graph.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: sims.endpoints.graph.clientId,
+          client_secret: sims.endpoints.graph.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+      })
+    ).body.json()) as { access_token: string }
+  ).access_token;
+  const veeamToken = (
+    (await (
+      await request(`${sims.veeamUrl}/v8/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', username: sims.endpoints.veeam.username, password: sims.endpoints.veeam.password }).toString(),
+      })
+    ).body.json()) as { access_token: string }
+  ).access_token;
   // One client fetching the first 50 of each upstream in parallel, as the gateway's answer needs at least.
   const { Pool } = await import('undici');
   const graphPool = new Pool(sims.graphUrl, { connections: concurrency });
@@ -144,8 +199,16 @@ async function main(): Promise<void> {
       while (performance.now() < ceilingDeadline) {
         const t = performance.now();
         await Promise.all([
-          graphPool.request({ path: '/v1.0/solutions/backupRestore/restoreSessions?$top=50', method: 'GET', headers: { authorization: `Bearer ${graphToken}`, prefer: 'include-unknown-enum-members' } }).then((r) => r.body.text()),
-          veeamPool.request({ path: '/v8/RestoreSessions?limit=50&offset=0', method: 'GET', headers: { authorization: `Bearer ${veeamToken}` } }).then((r) => r.body.text()),
+          graphPool
+            .request({
+              path: '/v1.0/solutions/backupRestore/restoreSessions?$top=50',
+              method: 'GET',
+              headers: { authorization: `Bearer ${graphToken}`, prefer: 'include-unknown-enum-members' },
+            })
+            .then((r) => r.body.text()),
+          veeamPool
+            .request({ path: '/v8/RestoreSessions?limit=50&offset=0', method: 'GET', headers: { authorization: `Bearer ${veeamToken}` } })
+            .then((r) => r.body.text()),
         ]);
         ceilingLatencies.push(performance.now() - t);
       }
@@ -159,7 +222,10 @@ async function main(): Promise<void> {
 
   log('running the baseline: scenario 1 through plain Apollo resolvers (no DataLoader, no snapshots)...');
   const baseline = await startGatewayProcess(sims.endpoints, '', 'v8', 'bench/baseline/naiveGateway.ts');
-  const baselineQuery = () => ({ ...gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'), path: '/' });
+  const baselineQuery = () => ({
+    ...gql('query S1 { restoreSessions(first: 50) { nodes { id vendorId vendor status workload createdAt initiatedBy isTerminal } } }'),
+    path: '/',
+  });
   await runLoad(baseline.url, { concurrency, seconds: 2, next: baselineQuery });
   await resetCounters(sims);
   const baselineLoad = await runLoad(baseline.url, { concurrency, seconds, next: baselineQuery });
@@ -168,7 +234,15 @@ async function main(): Promise<void> {
   await sims.stop();
 
   let scale: ScaleResult | null = null;
-  if (values.scale !== 'off') scale = await runScale({ sessions: Number(values['scale-sessions']), latencyMs: Number(values['scale-latency']), concurrency, seconds, windowSeconds: Number(values['scale-window']), log });
+  if (values.scale !== 'off')
+    scale = await runScale({
+      sessions: Number(values['scale-sessions']),
+      latencyMs: Number(values['scale-latency']),
+      concurrency,
+      seconds,
+      windowSeconds: Number(values['scale-window']),
+      log,
+    });
 
   log('loading 50,000 sessions (25,000 per upstream) into a fresh gateway...');
   const bigSims = await startSimulatorProcess(25_000, 25_000, 0);
@@ -187,7 +261,10 @@ async function main(): Promise<void> {
     '',
     '| scenario | req/s | p50 ms | p95 ms | p99 ms | upstream calls / request | upstream calls / min (background included) | gateway CPU | gateway RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.callsPerMinute, 0)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.callsPerMinute, 0)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`,
+    ),
     '',
     `Ceiling (scenario 1's data straight from both simulators, in parallel): ${f(ceiling.rps, 0)} req/s, p50 ${f(ceiling.p50, 2)} ms.`,
     `Gateway overhead, scenario 1 (gateway p50 minus the direct upstream p50): ${f(s1.load.p50, 2)} - ${f(ceiling.p50, 2)} = ${f(s1.load.p50 - ceiling.p50, 2)} ms; upstream time inside the gateway per request ${f(s1.upstreamMsPerRequest, 2)} ms; with one client: p50 ${f(single.p50, 2)} ms, p99 ${f(single.p99, 2)} ms.`,

@@ -24,7 +24,9 @@ export interface ScaleOptions {
 const gql = (query: string) => ({ path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
 const QUERIES = {
   'first page (20)': gql('query Scale1 { restoreSessions(first: 20) { nodes { id vendor status createdAt initiatedBy } } }'),
-  'filtered page (RUNNING or FAILED, Exchange)': gql('query Scale2 { restoreSessions(first: 50, filter: { statuses: [RUNNING, FAILED], workloads: [EXCHANGE] }) { totalCount nodes { id status } } }'),
+  'filtered page (RUNNING or FAILED, Exchange)': gql(
+    'query Scale2 { restoreSessions(first: 50, filter: { statuses: [RUNNING, FAILED], workloads: [EXCHANGE] }) { totalCount nodes { id status } } }',
+  ),
   restoreSessionStats: gql('query Scale3 { restoreSessionStats { total byStatus { status count } bySource { source { id } count } } }'),
 };
 
@@ -109,7 +111,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const queries: ScaleResult['queries'] = [];
     for (const [name, body] of Object.entries(QUERIES)) {
       log(`scale: ${name}...`);
-      queries.push({ name, load: await runLoad(gateway.url, { concurrency: options.concurrency, seconds: options.seconds, warmupSeconds: 1, next: () => body }) });
+      queries.push({
+        name,
+        load: await runLoad(gateway.url, { concurrency: options.concurrency, seconds: options.seconds, warmupSeconds: 1, next: () => body }),
+      });
     }
     log(`scale: counting upstream calls over ${options.windowSeconds} s at steady state...`);
     await resetCounters(sims);
@@ -137,13 +142,23 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
       replicas.push(again);
       // From listening (the process itself takes about a second to boot Node and load) to its first full answer.
       const restartedAt = performance.now();
-      const first = await request(`${again.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERIES['first page (20)'].body });
+      const first = await request(`${again.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: QUERIES['first page (20)'].body,
+      });
       const answer = (await first.body.json()) as { data?: { restoreSessions?: { nodes: unknown[] } } };
       const restartFirstAnswerMs = performance.now() - restartedAt;
       if (!answer.data?.restoreSessions?.nodes.length) throw new Error('the restarted replica answered without sessions');
       const restartReadyMs = (await waitReady(again.url)) + restartFirstAnswerMs;
       log(`scale: the restarted replica booted in ${again.startSeconds.toFixed(1)} s, then answered in ${restartFirstAnswerMs.toFixed(0)} ms`);
-      return { warmSeconds, queries, perMinute, rssMb, replicated: { warmSeconds: replicatedWarm, perMinute: replicatedPerMinute, restartFirstAnswerMs, restartReadyMs } };
+      return {
+        warmSeconds,
+        queries,
+        perMinute,
+        rssMb,
+        replicated: { warmSeconds: replicatedWarm, perMinute: replicatedPerMinute, restartFirstAnswerMs, restartReadyMs },
+      };
     } finally {
       for (const r of replicas) await r.stop();
       await redis.stop();

@@ -15,11 +15,28 @@ export interface SimProcess {
 /** Starts `npm run simulators`' code as its own process and reads where it listens. */
 export async function startSimulatorProcess(graphSessions: number, veeamSessions: number, latencyMs: number): Promise<SimProcess> {
   const [graphPort, veeamPort] = [await freePort(), await freePort()];
-  const child: ChildProcess = track(spawn(
-    process.execPath,
-    ['--require', 'tsx/cjs', path.join(ROOT, 'src/simulators/cli.ts'), '--plain-http', '--latency', String(latencyMs), '--graph-port', String(graphPort), '--veeam-port', String(veeamPort), '--graph-sessions', String(graphSessions), '--veeam-sessions', String(veeamSessions)],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  ));
+  const child: ChildProcess = track(
+    spawn(
+      process.execPath,
+      [
+        '--require',
+        'tsx/cjs',
+        path.join(ROOT, 'src/simulators/cli.ts'),
+        '--plain-http',
+        '--latency',
+        String(latencyMs),
+        '--graph-port',
+        String(graphPort),
+        '--veeam-port',
+        String(veeamPort),
+        '--graph-sessions',
+        String(graphSessions),
+        '--veeam-sessions',
+        String(veeamSessions),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    ),
+  );
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   for (let i = 0; i < 600 && !out.includes('Press Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -42,4 +59,3 @@ export async function startSimulatorProcess(graphSessions: number, veeamSessions
     },
   };
 }
-

@@ -5,7 +5,10 @@ const path = require('node:path');
 
 const file = path.join(__dirname, '..', 'src', '__generated__', 'resolvers-types.ts');
 const before = existsSync(file) ? readFileSync(file, 'utf8') : null;
-execFileSync(path.join(__dirname, '..', 'node_modules', '.bin', 'graphql-codegen'), ['--config', 'codegen.yml', '--silent'], { cwd: path.join(__dirname, '..'), stdio: 'inherit' });
+execFileSync(path.join(__dirname, '..', 'node_modules', '.bin', 'graphql-codegen'), ['--config', 'codegen.yml', '--silent'], {
+  cwd: path.join(__dirname, '..'),
+  stdio: 'inherit',
+});
 const after = readFileSync(file, 'utf8');
 if (before !== after) {
   if (before !== null) writeFileSync(file, before);

@@ -117,7 +117,11 @@ const configSchema = z
         notFoundTtlSeconds: z.number().min(0).max(3600).default(30),
         /** Bounds of the in-memory cache. */
         maxEntries: z.number().int().min(100).default(50_000),
-        maxBytes: z.number().int().min(1_048_576).default(128 * 1_048_576),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1_048_576)
+          .default(128 * 1_048_576),
         /** Redis shared by several replicas (ioredis URL, e.g. redis://redis:6379/0); in-memory when absent. */
         redis: z
           .object({
@@ -152,7 +156,12 @@ const configSchema = z
         /** Subscriptions one graphql-ws connection may hold at once. */
         maxPerConnection: z.number().int().min(1).max(1000).default(20),
         /** Largest WebSocket message accepted; bigger ones close the connection with 1009. */
-        maxPayloadBytes: z.number().int().min(1024).max(16 * 1_048_576).default(65_536),
+        maxPayloadBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1_048_576)
+          .default(65_536),
         /** Open WebSocket connections, in all and from one client address. */
         maxConnections: z.number().int().min(1).max(1_000_000).default(2000),
         maxConnectionsPerClient: z.number().int().min(1).max(100_000).default(50),
@@ -209,7 +218,8 @@ export function parseConfig(raw: unknown, options: { env?: NodeJS.ProcessEnv; ba
   const result = configSchema.safeParse(interpolated);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys') return `${keyPath([...issue.path, issue.keys[0]])}: unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
+      if (issue.code === 'unrecognized_keys')
+        return `${keyPath([...issue.path, issue.keys[0]])}: unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}`;
       return `${keyPath(issue.path) || '(root)'}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);

@@ -46,7 +46,7 @@ export class RequestLoaders {
 
   of<T>(sourceId: string, factory: LoaderFactory<T>): T {
     let bySource = this.made.get(factory);
-    if (!bySource) this.made.set(factory, (bySource = new Map()));
+    if (!bySource) this.made.set(factory, (bySource = new Map<string, unknown>()));
     let loaders = bySource.get(sourceId) as T | undefined;
     if (loaders === undefined) {
       const connector = this.connectors.get(sourceId);
@@ -110,7 +110,18 @@ export interface GatewayContext {
  * The one place a request's context is born, for HTTP (Apollo) and WebSocket (graphql-ws)
  * alike: its id, the caller, a logger that names both, and loaders of its own.
  */
-export function createContext(services: GatewayServices, caller: Caller, ids: { requestId: string; traceId?: string; subscriptionId?: string }): GatewayContext {
+export function createContext(
+  services: GatewayServices,
+  caller: Caller,
+  ids: { requestId: string; traceId?: string; subscriptionId?: string },
+): GatewayContext {
   const logger = services.logger.child({ requestId: ids.requestId, traceId: ids.traceId, subscription: ids.subscriptionId });
-  return { requestId: ids.requestId, caller, logger, services, loaders: new RequestLoaders(services.connectors, services.cache), partialFailures: new PartialFailures(logger) };
+  return {
+    requestId: ids.requestId,
+    caller,
+    logger,
+    services,
+    loaders: new RequestLoaders(services.connectors, services.cache),
+    partialFailures: new PartialFailures(logger),
+  };
 }

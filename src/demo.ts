@@ -13,7 +13,11 @@ export interface Demo {
 export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<Demo> {
   // Sessions start, progress, finish and go away upstream (12 events a minute): subscriptions in GraphiQL show it.
   // The Veeam server speaks v8, so the demo shows the change feed at work.
-  const simulators = await startSimulators({ churn: Number(env.DEMO_CHURN ?? 12), graph: { sessionCount: 400, seed: 1 }, veeam: { sessionCount: 400, seed: 2, tls: true } });
+  const simulators = await startSimulators({
+    churn: Number(env.DEMO_CHURN ?? 12),
+    graph: { sessionCount: 400, seed: 1 },
+    veeam: { sessionCount: 400, seed: 2, tls: true },
+  });
   const { graph, veeam } = simulators;
   const config = parseConfig(
     {

@@ -57,7 +57,8 @@ export interface SourceRef {
 }
 
 /** An upstream failure, tied to the source it came from. */
-export type UpstreamErrorCode = typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof ErrorCode.UPSTREAM_THROTTLED | typeof ErrorCode.UPSTREAM_AUTH_FAILED | typeof ErrorCode.UPSTREAM_ERROR;
+export type UpstreamErrorCode =
+  typeof ErrorCode.UPSTREAM_UNAVAILABLE | typeof ErrorCode.UPSTREAM_THROTTLED | typeof ErrorCode.UPSTREAM_AUTH_FAILED | typeof ErrorCode.UPSTREAM_ERROR;
 export type UpstreamErrorExtensions = GatewayErrorExtensions & { sourceId: string; vendor: VendorValue };
 
 export class UpstreamError extends GatewayError {
@@ -91,32 +92,56 @@ const ref = (source: SourceRef) => ({ sourceId: source.id, vendor: source.vendor
 export const upstreamError = {
   /** Down, timed out, 5xx after retries, or an answer the gateway cannot use; `what` completes "it ...". */
   unavailable: (source: SourceRef, what: string, upstreamStatus?: number) =>
-    new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${source.id}' is unavailable: it ${what}.`, { ...ref(source), ...(upstreamStatus !== undefined ? { upstreamStatus } : {}) }),
-  throttled: (source: SourceRef, retryAfterSeconds: number) => new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `Source '${source.id}' is throttling requests.`, { ...ref(source), retryAfterSeconds }),
+    new UpstreamError(ErrorCode.UPSTREAM_UNAVAILABLE, `Source '${source.id}' is unavailable: it ${what}.`, {
+      ...ref(source),
+      ...(upstreamStatus !== undefined ? { upstreamStatus } : {}),
+    }),
+  throttled: (source: SourceRef, retryAfterSeconds: number) =>
+    new UpstreamError(ErrorCode.UPSTREAM_THROTTLED, `Source '${source.id}' is throttling requests.`, { ...ref(source), retryAfterSeconds }),
   /** The gateway's own credentials were refused; `by` names who refused when it is not the API itself. */
   authFailed: (source: SourceRef, detail: { by?: string; upstreamStatus?: number; upstreamCode?: string } = {}) =>
-    new UpstreamError(ErrorCode.UPSTREAM_AUTH_FAILED, `Source '${source.id}'${detail.by ? `: ${detail.by}` : ''} refused the gateway's credentials${detail.upstreamCode ? ` (${detail.upstreamCode})` : ''}.`, {
-      ...ref(source),
-      ...(detail.upstreamStatus !== undefined ? { upstreamStatus: detail.upstreamStatus } : {}),
-      ...(detail.upstreamCode !== undefined ? { upstreamCode: detail.upstreamCode } : {}),
-    }),
+    new UpstreamError(
+      ErrorCode.UPSTREAM_AUTH_FAILED,
+      `Source '${source.id}'${detail.by ? `: ${detail.by}` : ''} refused the gateway's credentials${detail.upstreamCode ? ` (${detail.upstreamCode})` : ''}.`,
+      {
+        ...ref(source),
+        ...(detail.upstreamStatus !== undefined ? { upstreamStatus: detail.upstreamStatus } : {}),
+        ...(detail.upstreamCode !== undefined ? { upstreamCode: detail.upstreamCode } : {}),
+      },
+    ),
   /** Any other 4xx. */
   refused: (source: SourceRef, upstreamStatus: number, upstreamCode?: string) =>
-    new UpstreamError(ErrorCode.UPSTREAM_ERROR, `Source '${source.id}' refused the request (HTTP ${upstreamStatus}${upstreamCode ? `, ${upstreamCode}` : ''}).`, { ...ref(source), upstreamStatus, upstreamCode }),
+    new UpstreamError(
+      ErrorCode.UPSTREAM_ERROR,
+      `Source '${source.id}' refused the request (HTTP ${upstreamStatus}${upstreamCode ? `, ${upstreamCode}` : ''}).`,
+      { ...ref(source), upstreamStatus, upstreamCode },
+    ),
   /** A circuit open after repeated failures answers with the code of the failure that opened it. */
   circuitOpen: (opening: UpstreamError, remainingSeconds: number) => {
     const details = { ...opening.details };
     if (details.retryAfterSeconds !== undefined) details.retryAfterSeconds = Math.max(details.retryAfterSeconds, remainingSeconds);
-    return new UpstreamError(opening.code, `${opening.message.replace(/\.$/, '')}; the gateway is not calling it for ${remainingSeconds} s after repeated failures.`, details);
+    return new UpstreamError(
+      opening.code,
+      `${opening.message.replace(/\.$/, '')}; the gateway is not calling it for ${remainingSeconds} s after repeated failures.`,
+      details,
+    );
   },
 };
 
 /** Errors about a source's index rather than one upstream call. */
 export const sourceError = {
   warmingUp: (source: SourceRef, sessionsLoaded: number) =>
-    new GatewayError(ErrorCode.SOURCE_WARMING_UP, `Source '${source.id}' is still reading its sessions for the first time; try again shortly.`, { ...ref(source), sessionsLoaded }),
+    new GatewayError(ErrorCode.SOURCE_WARMING_UP, `Source '${source.id}' is still reading its sessions for the first time; try again shortly.`, {
+      ...ref(source),
+      sessionsLoaded,
+    }),
   /** A bug of the gateway's own while reading a source (details only in the log). */
-  internal: (source: SourceRef) => new GatewayError(ErrorCode.INTERNAL_SERVER_ERROR, `Source '${source.id}' could not be read because of an error in the gateway (details are in its log).`, ref(source)),
+  internal: (source: SourceRef) =>
+    new GatewayError(
+      ErrorCode.INTERNAL_SERVER_ERROR,
+      `Source '${source.id}' could not be read because of an error in the gateway (details are in its log).`,
+      ref(source),
+    ),
 };
 
 /** Errors about what the caller asked for. */

@@ -24,7 +24,10 @@ function drainOnSignals(server: http.Server, gateway: Gateway, demo: Demo | null
     }
     stopping = true;
     const { shutdownDelaySeconds, shutdownGraceSeconds } = gateway.config.server;
-    gateway.logger.info({ signal, delaySeconds: shutdownDelaySeconds, graceSeconds: shutdownGraceSeconds }, 'shutting down: readiness is 503 now; the listener closes after the delay');
+    gateway.logger.info(
+      { signal, delaySeconds: shutdownDelaySeconds, graceSeconds: shutdownGraceSeconds },
+      'shutting down: readiness is 503 now; the listener closes after the delay',
+    );
     gateway.beginShutdown();
     await systemClock.sleep(shutdownDelaySeconds * 1000);
 
@@ -57,8 +60,10 @@ function drainOnSignals(server: http.Server, gateway: Gateway, demo: Demo | null
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new StartupError(`port ${port} on ${host} is already in use: stop what holds it, or set PORT (or server.port) to another port`));
-      else if (err.code === 'EACCES') reject(new StartupError(`port ${port} on ${host} needs privileges this process lacks: set PORT (or server.port) to a port above 1023`));
+      if (err.code === 'EADDRINUSE')
+        reject(new StartupError(`port ${port} on ${host} is already in use: stop what holds it, or set PORT (or server.port) to another port`));
+      else if (err.code === 'EACCES')
+        reject(new StartupError(`port ${port} on ${host} needs privileges this process lacks: set PORT (or server.port) to a port above 1023`));
       else if (err.code === 'EADDRNOTAVAIL') reject(new StartupError(`address ${host} is not an address of this machine: set HOST (or server.host)`));
       else reject(err);
     });
@@ -103,6 +108,6 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const known = err instanceof ConfigError || err instanceof StartupError;
-  process.stderr.write(known ? `gateway: ${(err as Error).message}\n` : `gateway: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(known ? `gateway: ${err.message}\n` : `gateway: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     Query: {
       restoreSessions: async (_: unknown, args: { first?: number }) => {
         const lists = await Promise.all(connectors.map((c) => c.sessions.readAll()));
-        const all = lists.flat().sort(compareSessions).slice(0, args.first ?? 50);
+        const all = lists
+          .flat()
+          .sort(compareSessions)
+          .slice(0, args.first ?? 50);
         return { items: all };
       },
     },

@@ -64,7 +64,8 @@ export function createCallerAuthenticator(config: CallerAuthConfig): CallerAuthe
     }
     case 'jwt': {
       const { jwt } = config;
-      const key: Uint8Array | JWTVerifyGetKey = jwt.secret !== undefined ? new TextEncoder().encode(jwt.secret) : createRemoteJWKSet(new URL(jwt.jwksUrl as string));
+      const key: Uint8Array | JWTVerifyGetKey =
+        jwt.secret !== undefined ? new TextEncoder().encode(jwt.secret) : createRemoteJWKSet(new URL(jwt.jwksUrl as string));
       const algorithms = jwt.secret !== undefined ? ['HS256'] : ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
       return {
         mode: 'jwt',
@@ -73,18 +74,33 @@ export function createCallerAuthenticator(config: CallerAuthConfig): CallerAuthe
           if (!token) throw new CallerAuthError('A bearer token is required: send `Authorization: Bearer <token>`.');
           let payload: JWTPayload;
           try {
-            ({ payload } = await jwtVerify(token.trim(), key as Uint8Array, { issuer: jwt.issuer, audience: jwt.audience, algorithms, clockTolerance: jwt.clockToleranceSeconds, requiredClaims: jwt.requireExp ? ['exp'] : [] }));
+            ({ payload } = await jwtVerify(token.trim(), key as Uint8Array, {
+              issuer: jwt.issuer,
+              audience: jwt.audience,
+              algorithms,
+              clockTolerance: jwt.clockToleranceSeconds,
+              requiredClaims: jwt.requireExp ? ['exp'] : [],
+            }));
           } catch (err) {
             const code = (err as { code?: string }).code;
             const claim = (err as { claim?: string }).claim;
             if (code === 'ERR_JWT_EXPIRED') throw new CallerAuthError('The bearer token has expired.');
-            if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp') throw new CallerAuthError('The bearer token has no `exp` claim: tokens must expire (auth.jwt.requireExp).');
+            if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp')
+              throw new CallerAuthError('The bearer token has no `exp` claim: tokens must expire (auth.jwt.requireExp).');
             if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') throw new CallerAuthError(`The bearer token's \`${claim ?? 'claims'}\` claim is not accepted.`);
             throw new CallerAuthError('The bearer token is not valid.');
           }
           const id = typeof payload.sub === 'string' ? payload.sub : 'unknown-subject';
           const role = roleFrom(claimAt(payload, jwt.roleClaim), jwt.roleMapping);
-          return { id, role, ...(role === null ? { refusal: `The bearer token's \`${jwt.roleClaim}\` claim holds none of the values that grant a role (${[...jwt.roleMapping.reader, ...jwt.roleMapping.operator].join(', ')}).` } : {}) };
+          return {
+            id,
+            role,
+            ...(role === null
+              ? {
+                  refusal: `The bearer token's \`${jwt.roleClaim}\` claim holds none of the values that grant a role (${[...jwt.roleMapping.reader, ...jwt.roleMapping.operator].join(', ')}).`,
+                }
+              : {}),
+          };
         },
       };
     }

@@ -22,9 +22,14 @@ export interface GatewayCache {
 
 /** The in-memory cache by default; Redis (shared by replicas) when `cache.redis` is configured. */
 export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetrics, logger: Logger, clock: Clock, realClock: Clock): GatewayCache {
-  const ttls = { liveMs: config.sessionTtlSeconds * 1000, terminalMs: config.terminalSessionTtlSeconds * 1000, organizationsMs: config.organizationTtlSeconds * 1000, notFoundMs: config.notFoundTtlSeconds * 1000 };
+  const ttls = {
+    liveMs: config.sessionTtlSeconds * 1000,
+    terminalMs: config.terminalSessionTtlSeconds * 1000,
+    organizationsMs: config.organizationTtlSeconds * 1000,
+    notFoundMs: config.notFoundTtlSeconds * 1000,
+  };
   if (!config.redis) {
-    const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes });
+    const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes }, clock);
     return { entities: new EntityCache(store, ttls, metrics), replication: null, ready: Promise.resolve(), close: () => store.close() };
   }
   // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
@@ -41,26 +46,36 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   const gate = new RedisGate(clock, onError);
   // Commands time out (a hung Redis costs at most that long, then the gate shuts for a while);
   // nothing queues while disconnected; disconnectTimeout keeps shutdown quick.
-  const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: config.redis.commandTimeoutMs, connectTimeout: 2000, disconnectTimeout: 100, lazyConnect: false } as const;
+  const options = {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: config.redis.commandTimeoutMs,
+    connectTimeout: 2000,
+    disconnectTimeout: 100,
+    lazyConnect: false,
+  } as const;
   const client = new Redis(config.redis.url, options);
   // Blocking reads of the shared change log get a connection of their own, allowed to wait; so do
   // bulk transfers of a whole shared index (tens of megabytes at real sizes), off the request path.
   const blocking = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: undefined });
-  const bulk = new Redis(config.redis.url, { ...options, enableOfflineQueue: true, commandTimeout: 30_000 });
+  // Bulk commands do not queue while disconnected either: a dead Redis fails them at once.
+  const bulk = new Redis(config.redis.url, { ...options, commandTimeout: 30_000 });
   client.on('error', onError);
   blocking.on('error', onError);
   bulk.on('error', onError);
   const store = new RedisCacheStore(client, gate, (key) => onBadMessage(`cache entry ${key}`));
   const replication = new RedisReplication(client, blocking, bulk, gate, new RedisGate(realClock, onError), realClock, logger, onBadMessage);
-  // Commands do not queue while disconnected: the first ones wait for the connection (bounded).
-  const ready = new Promise<void>((resolve) => {
-    if (client.status === 'ready') return resolve();
-    const timer = realClock.schedule(options.connectTimeout, resolve);
-    client.once('ready', () => {
-      timer.cancel();
-      resolve();
+  // Commands do not queue while disconnected: the first ones wait for the connections (bounded).
+  const connected = (connection: Redis) =>
+    new Promise<void>((resolve) => {
+      if (connection.status === 'ready') return resolve();
+      const timer = realClock.schedule(options.connectTimeout, resolve);
+      connection.once('ready', () => {
+        timer.cancel();
+        resolve();
+      });
     });
-  });
+  const ready = Promise.all([connected(client), connected(bulk)]).then(() => undefined);
   return {
     entities: new EntityCache(store, ttls, metrics),
     replication,

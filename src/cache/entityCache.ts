@@ -54,7 +54,13 @@ export class EntityCache {
    * and the loaded values stored with the TTL `ttlOf` gives them (0 or less: not stored; null
    * values, meaning "no such thing", get theirs too).
    */
-  async readThrough<K, V>(kind: CachedKind, items: readonly K[], keyOf: (item: K) => string, load: (missing: K[]) => Promise<Array<V | Error>>, ttlOf: (value: V, item: K) => number): Promise<Array<V | Error>> {
+  async readThrough<K, V>(
+    kind: CachedKind,
+    items: readonly K[],
+    keyOf: (item: K) => string,
+    load: (missing: K[]) => Promise<Array<V | Error>>,
+    ttlOf: (value: V, item: K) => number,
+  ): Promise<Array<V | Error>> {
     const keys = items.map(keyOf);
     const cached = await this.getMany<V>(kind, keys);
     const result: Array<V | Error> = [...(cached as Array<V | Error>)];
@@ -65,7 +71,12 @@ export class EntityCache {
       const inFlight = this.loading.get(keys[i]) as Promise<V> | undefined;
       if (inFlight) {
         this.metrics.cacheRequests.inc({ cache: 'inflight', result: 'hit' });
-        waiting.push(inFlight.then((v) => void (result[i] = v), (err: Error) => void (result[i] = err)));
+        waiting.push(
+          inFlight.then(
+            (v) => void (result[i] = v),
+            (err: Error) => void (result[i] = err),
+          ),
+        );
       } else {
         missing.push(i);
       }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { Clock } from '../clock';
 import type { CacheStore } from './cacheStore';
 
 /** A rough size in bytes, without serialising: enough to bound the cache's memory. */
@@ -27,8 +28,10 @@ export class MemoryCacheStore implements CacheStore {
   readonly kind = 'memory' as const;
   private readonly lru: LRUCache<string, { value: unknown }>;
 
-  constructor(options: { maxEntries: number; maxBytes: number }) {
+  constructor(options: { maxEntries: number; maxBytes: number }, clock: Clock) {
     this.lru = new LRUCache<string, { value: unknown }>({
+      // Entries expire by the gateway's clock (tests move it instead of sleeping).
+      perf: { now: () => clock.now() },
       max: options.maxEntries,
       maxSize: options.maxBytes,
       sizeCalculation: (entry) => Math.max(1, approximateSize(entry.value)),

@@ -18,7 +18,10 @@ export class RedisCacheStore implements CacheStore {
 
   async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
     if (keys.length === 0) return [];
-    const values = await this.gate.run(() => this.client.mget(...keys), keys.map(() => null));
+    const values = await this.gate.run(
+      () => this.client.mget(...keys),
+      keys.map(() => null),
+    );
     return values.map((v, i) => {
       if (v === null) return undefined;
       try {

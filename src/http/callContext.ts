@@ -13,6 +13,8 @@ export interface CallContext {
   retryBudget?: RetryBudget;
   trace?: { traceId: string; flags: string; requestId: string };
   signal?: AbortSignal;
+  /** A long poll's own wait: each attempt's deadline stretches by it. */
+  longPollMs?: number;
 }
 
 /** Reads the call context from dispatch options. */

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { VendorValue } from '../model';
 import { callContextOf } from './callContext';
+import { attemptDeadline } from './interceptors/attemptDeadline';
 import { callMetrics } from './interceptors/callMetrics';
 import { traceContext } from './interceptors/traceContext';
 import { parseRetryAfter } from './retryAfter';
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   headersMs: number;
   bodyMs: number;
   maxResponseBytes: number;
+  /** Each attempt as a whole. */
+  totalMs: number;
 }
 
 /** Answers not worth asking again: the same request gets the same answer. */
@@ -28,20 +31,31 @@ const FINAL_ERRORS = new Set(['UND_ERR_RES_EXCEEDED_MAX_SIZE', 'UND_ERR_ABORTED'
  * One source's transport, composed from undici's own pieces: a keep-alive Agent with the source's
  * TLS trust, timeouts and response-size cap; its retry interceptor, deciding through the gateway's
  * retry policy (clock, per-request budget, Retry-After cap, idempotent calls only); its
- * de-duplication of identical GETs in flight; and two small interceptors of ours per attempt
- * (trace context, metrics and log line). Listed innermost first.
+ * de-duplication of identical GETs in flight; and small interceptors of ours per attempt (trace
+ * context, a deadline for the attempt as a whole, metrics and log line). Listed innermost first.
  */
-export function createSourceDispatcher(options: DispatcherOptions, policy: RetryPolicy, metrics: GatewayMetrics, logger: Logger, describe: (err: unknown) => string): Dispatcher {
+export function createSourceDispatcher(
+  options: DispatcherOptions,
+  policy: RetryPolicy,
+  metrics: GatewayMetrics,
+  logger: Logger,
+  describe: (err: unknown) => string,
+): Dispatcher {
   const agent = new Agent({
     connections: options.connections,
     keepAliveTimeout: 10_000,
     headersTimeout: options.headersMs,
     bodyTimeout: options.bodyMs,
     maxResponseSize: options.maxResponseBytes,
-    connect: { ca: options.caFile ? readFileSync(options.caFile, 'utf8') : undefined, rejectUnauthorized: !options.insecureSkipVerify, timeout: options.connectMs },
+    connect: {
+      ca: options.caFile ? readFileSync(options.caFile, 'utf8') : undefined,
+      rejectUnauthorized: !options.insecureSkipVerify,
+      timeout: options.connectMs,
+    },
   });
   return agent.compose(
     callMetrics({ sourceId: options.sourceId, vendor: options.vendor }, metrics, logger, describe),
+    attemptDeadline(options.totalMs),
     traceContext(),
     interceptors.retry({
       // The final answer (a 429 or 5xx after the retries) is handed back to be reported, not thrown.

@@ -56,7 +56,7 @@ export interface UpstreamTimeouts {
   headersMs: number;
   /** Longest silence between body chunks. */
   bodyMs: number;
-  /** The whole call, its retries included. */
+  /** One attempt as a whole (connect, first byte, body). */
   totalMs: number;
 }
 
@@ -101,15 +101,10 @@ export class UpstreamHttp {
     clock: Clock,
   ) {
     this.source = { id: options.sourceId, vendor: options.vendor };
-    if (options.insecureSkipVerify) logger.warn({ source: options.sourceId }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
+    if (options.insecureSkipVerify)
+      logger.warn({ source: options.sourceId }, 'TLS verification is off for this source (tls.insecureSkipVerify): its certificate is not checked');
     this.retryPolicy = new RetryPolicy({ maxRetries: options.maxRetries, maxRetryAfterSeconds: options.maxRetryAfterSeconds }, clock);
-    this.dispatcher = createSourceDispatcher(
-      { ...options, connectMs: options.timeouts.connectMs, headersMs: options.timeouts.headersMs, bodyMs: options.timeouts.bodyMs },
-      this.retryPolicy,
-      metrics,
-      logger,
-      (err) => this.describeTransportError(err),
-    );
+    this.dispatcher = createSourceDispatcher({ ...options, ...options.timeouts }, this.retryPolicy, metrics, logger, (err) => this.describeTransportError(err));
     this.breaker = new CircuitBreaker(options.circuitBreaker, clock, (state) => {
       metrics.circuitState.set({ source: options.sourceId, vendor: options.vendor }, CIRCUIT_VALUE[state]);
       if (state !== 'closed') logger.warn({ source: options.sourceId, circuit: state }, 'circuit breaker state changed');
@@ -151,7 +146,8 @@ export class UpstreamHttp {
       // answered 404 resolves too). A token request answered 4xx is the exception: its caller
       // decides, because refused credentials are a failure of the source.
       if (status < 400 || !call.withinAdmittedCall) this.succeeded();
-      if (status >= 400 && !(call.acceptStatuses ?? []).includes(status)) throw upstreamError.refused(this.source, status, this.options.upstreamCodeOf(answer.json));
+      if (status >= 400 && !(call.acceptStatuses ?? []).includes(status))
+        throw upstreamError.refused(this.source, status, this.options.upstreamCodeOf(answer.json));
       return answer;
     }
   }
@@ -185,20 +181,19 @@ export class UpstreamHttp {
       retryBudget: scope?.retryBudget,
       trace: scope ? { traceId: scope.traceId, flags: scope.traceFlags, requestId: scope.requestId } : undefined,
       signal: call.signal,
+      longPollMs: (call.longPollSeconds ?? 0) * 1000,
     };
-    const extraMs = (call.longPollSeconds ?? 0) * 1000;
-    const deadline = AbortSignal.timeout(this.options.timeouts.totalMs + extraMs);
     const request = {
       origin: url.origin,
       path: url.pathname + url.search,
       method: call.method,
       headers,
       body: call.body,
-      headersTimeout: this.options.timeouts.headersMs + extraMs,
-      signal: call.signal ? AbortSignal.any([deadline, call.signal]) : deadline,
+      headersTimeout: this.options.timeouts.headersMs + (context.longPollMs ?? 0),
+      signal: call.signal,
       gateway: context,
     };
-    const res = await this.dispatcher.request(request as Dispatcher.RequestOptions);
+    const res = await this.dispatcher.request(request);
     const text = await res.body.text();
     const contentType = String(res.headers['content-type'] ?? '');
     let json: unknown;

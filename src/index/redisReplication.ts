@@ -129,7 +129,6 @@ export class RedisReplication implements IndexReplication {
     return last.held || now - last.answeredAt > LEASE_MS;
   }
 
-
   async releaseLease(scope: string): Promise<void> {
     await this.gate.run(() => this.client.eval(RELEASE, 1, keys.lease(scope), this.replicaId), 0);
   }
@@ -141,7 +140,10 @@ export class RedisReplication implements IndexReplication {
     // when following from that position, which changes nothing (applying is idempotent). Values
     // only, as buffers, outside MULTI: at 20,000 sessions this is most of a restarting replica's warm-up.
     const result = await this.bulkGate.run(async () => {
-      const [meta, last] = await Promise.all([this.bulk.hmget(keys.meta(scope), 'seq', 'status', 'feedToken'), this.bulk.xrevrange(keys.log(scope), '+', '-', 'COUNT', 1)]);
+      const [meta, last] = await Promise.all([
+        this.bulk.hmget(keys.meta(scope), 'seq', 'status', 'feedToken'),
+        this.bulk.xrevrange(keys.log(scope), '+', '-', 'COUNT', 1),
+      ]);
       return { meta, last, values: await this.bulk.hvalsBuffer(keys.index(scope)) };
     }, null);
     if (!result) return null;
@@ -152,7 +154,7 @@ export class RedisReplication implements IndexReplication {
       if (session) sessions.push(session as unknown as RestoreSessionModel);
     }
     const [seq, statusText, feedToken] = meta ?? [];
-    const status = statusText ? (this.parse(sharedStatusShape, statusText, `shared status of ${scope}`) as SharedStatus | null) : null;
+    const status: SharedStatus | null = statusText ? this.parse(sharedStatusShape, statusText, `shared status of ${scope}`) : null;
     return { sessions, status, feedToken: feedToken ?? null, position: { id: last?.[0]?.[0] ?? '0-0', seq: Number(seq ?? 0) } };
   }
 
@@ -164,7 +166,18 @@ export class RedisReplication implements IndexReplication {
         const chunk = sessions.slice(i, i + 500);
         await this.bulk.hset(temp, ...chunk.flatMap((s) => [s.vendorId.toLowerCase(), JSON.stringify(s)]));
       }
-      const [id, seq] = (await this.bulk.eval(SWAP, 4, keys.index(scope), keys.meta(scope), keys.log(scope), temp, JSON.stringify({ op: 'reload' }), status ? JSON.stringify(status) : '', String(LOG_MAX), String(KEY_TTL_MS))) as [string, number];
+      const [id, seq] = (await this.bulk.eval(
+        SWAP,
+        4,
+        keys.index(scope),
+        keys.meta(scope),
+        keys.log(scope),
+        temp,
+        JSON.stringify({ op: 'reload' }),
+        status ? JSON.stringify(status) : '',
+        String(LOG_MAX),
+        String(KEY_TTL_MS),
+      )) as [string, number];
       return { id, seq: Number(seq) };
     }, null);
   }
@@ -231,7 +244,11 @@ export class RedisReplication implements IndexReplication {
     if (this.closed) return;
     void this.gate.run(async () => {
       const now = this.clock.now();
-      await this.client.multi().zadd(keys.replicas, now, this.replicaId).zremrangebyscore(keys.replicas, '-inf', now - 10 * REPLICA_ALIVE_MS).exec();
+      await this.client
+        .multi()
+        .zadd(keys.replicas, now, this.replicaId)
+        .zremrangebyscore(keys.replicas, '-inf', now - 10 * REPLICA_ALIVE_MS)
+        .exec();
     }, undefined);
     this.heartbeat = this.clock.schedule(HEARTBEAT_MS, () => this.beat());
   }
@@ -246,7 +263,15 @@ export class RedisReplication implements IndexReplication {
       }
       let batches: Array<[string, Array<[string, string[]]>]> | null;
       try {
-        batches = (await this.blocking.xread('COUNT', 500, 'BLOCK', FOLLOW_BLOCK_MS, 'STREAMS', ...followed.map((f) => keys.log(f.scope)), ...followed.map((f) => f.position.id))) as Array<[string, Array<[string, string[]]>]> | null;
+        batches = await this.blocking.xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          FOLLOW_BLOCK_MS,
+          'STREAMS',
+          ...followed.map((f) => keys.log(f.scope)),
+          ...followed.map((f) => f.position.id),
+        );
       } catch (err) {
         if (this.closed) return;
         this.logger.debug({ err: (err as Error).message }, 'following the shared index failed; retrying');
@@ -269,7 +294,10 @@ export class RedisReplication implements IndexReplication {
         continue;
       }
       if (seq !== target.position.seq + 1) {
-        this.logger.warn({ scope: target.scope, expected: target.position.seq + 1, got: seq }, 'the shared change log skipped entries; loading the shared index again');
+        this.logger.warn(
+          { scope: target.scope, expected: target.position.seq + 1, got: seq },
+          'the shared change log skipped entries; loading the shared index again',
+        );
         this.followed.delete(target.scope);
         target.onGap();
         return;
@@ -285,7 +313,10 @@ export class RedisReplication implements IndexReplication {
       }
     }
     const { seq } = target.position;
-    await this.gate.run(() => this.client.multi().hset(keys.acks(target.scope), this.replicaId, String(seq)).pexpire(keys.acks(target.scope), KEY_TTL_MS).exec(), null);
+    await this.gate.run(
+      () => this.client.multi().hset(keys.acks(target.scope), this.replicaId, String(seq)).pexpire(keys.acks(target.scope), KEY_TTL_MS).exec(),
+      null,
+    );
   }
 
   private parse<T>(shape: z.ZodType<T>, text: string | undefined, what: string): T | null {

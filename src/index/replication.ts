@@ -51,6 +51,6 @@ export interface IndexReplication {
   /** Resolves once every live replica has applied `position` (bounded wait). */
   awaitApplied(scope: string, position: Position): Promise<void>;
   /** Follows the log from `from`, in order; `onGap` when entries were lost (load again). Returns the stop function. */
-  follow(scope: string, from: Position, onEntry: (entry: ReplicationEntry, position: Position) => void, onGap: () => void): () => void;
+  follow(scope: string, from: Position, onEntry: (entry: ReplicationEntry, position: Position) => Promise<void> | void, onGap: () => void): () => void;
   close(): Promise<void>;
 }

@@ -94,14 +94,16 @@ export class SessionIndex {
   /** Ids of the sessions that can still change (DRAFT, ACTIVATING, RUNNING). */
   liveIds(): string[] {
     const ids: string[] = [];
-    for (const { session } of this.entries.values()) if (session.status === 'DRAFT' || session.status === 'ACTIVATING' || session.status === 'RUNNING') ids.push(session.vendorId);
+    for (const { session } of this.entries.values())
+      if (session.status === 'DRAFT' || session.status === 'ACTIVATING' || session.status === 'RUNNING') ids.push(session.vendorId);
     return ids;
   }
 
   /** The newest createdAt held (ms), for reads of what is new since. */
   newestCreatedAt(): number | null {
     let newest: number | null = null;
-    for (const { session } of this.entries.values()) if (session.createdAt && (newest === null || session.createdAt.epochMs > newest)) newest = session.createdAt.epochMs;
+    for (const { session } of this.entries.values())
+      if (session.createdAt && (newest === null || session.createdAt.epochMs > newest)) newest = session.createdAt.epochMs;
     return newest;
   }
 

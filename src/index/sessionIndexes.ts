@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '../clock';
-import { GatewayError, type ErrorCodeValue, type GatewayErrorExtensions } from '../errors';
+import { GatewayError, type ErrorCodeValue } from '../errors';
 import type { Logger } from '../logger';
 import type { GatewayMetrics } from '../metrics';
 import type { RestoreSessionModel } from '../model';
@@ -36,7 +36,11 @@ export function toSharedStatus(status: SyncStatus): SharedStatus {
 
 function fromSharedStatus(status: SharedStatus): SyncStatus {
   const error = status.lastError;
-  return { ...status, loading: 0, lastError: error ? new GatewayError(error.code as ErrorCodeValue, error.message, error.extensions as GatewayErrorExtensions) : null };
+  return {
+    ...status,
+    loading: 0,
+    lastError: error ? new GatewayError(error.code as ErrorCodeValue, error.message, error.extensions) : null,
+  };
 }
 
 /**
@@ -68,7 +72,8 @@ export class SessionIndexes {
       state.writer = this.writerFor(state);
       this.states.set(connector.source.id, state);
     }
-    metrics.indexReport = () => [...this.states.values()].map(({ connector, index }) => ({ source: connector.source.id, sessions: index.size, lagSeconds: this.lagSeconds(index) }));
+    metrics.indexReport = () =>
+      [...this.states.values()].map(({ connector, index }) => ({ source: connector.source.id, sessions: index.size, lagSeconds: this.lagSeconds(index) }));
   }
 
   /** Starts every source's sync (or, with Redis, loading, following and the lease). Returns at once. */
@@ -118,7 +123,9 @@ export class SessionIndexes {
    * the result (elsewhere the lease holder's reads arrive through the shared log).
    */
   async refresh(sourceId?: string): Promise<void> {
-    await Promise.all([...this.states.values()].filter((s) => !sourceId || s.connector.source.id === sourceId).map((s) => s.syncer?.readNow()));
+    await Promise.all(
+      [...this.states.values()].filter((s) => !sourceId || s.connector.source.id === sourceId).flatMap((s) => (s.syncer ? [s.syncer.readNow()] : [])),
+    );
   }
 
   /** True while any of this replica's syncers is reading (tests wait for quiet after moving the clock). */
@@ -209,7 +216,10 @@ export class SessionIndexes {
     let feedToken: string | null = null;
     if (loaded) {
       if (loaded.status?.lastFullReadAt) state.index.load(loaded.sessions, fromSharedStatus(loaded.status));
-      this.logger.info({ source: state.connector.source.id, sessions: loaded.sessions.length, warm: state.index.isWarm, ms: this.leaseClock.now() - startedAt }, 'loaded the shared index from Redis');
+      this.logger.info(
+        { source: state.connector.source.id, sessions: loaded.sessions.length, warm: state.index.isWarm, ms: this.leaseClock.now() - startedAt },
+        'loaded the shared index from Redis',
+      );
       feedToken = loaded.feedToken;
       this.follow(state, loaded.position);
     } else {
@@ -243,7 +253,11 @@ export class SessionIndexes {
       } catch (err) {
         this.logger.warn({ source: state.connector.source.id, err: (err as Error).message }, 'lease check failed');
       }
-      if (!this.stopped) this.leaseTimers.set(scope, this.leaseClock.schedule(LEASE_CHECK_MS, () => void checkLease()));
+      if (!this.stopped)
+        this.leaseTimers.set(
+          scope,
+          this.leaseClock.schedule(LEASE_CHECK_MS, () => void checkLease()),
+        );
     };
     await checkLease();
   }

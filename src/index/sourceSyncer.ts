@@ -173,7 +173,10 @@ export class SourceSyncer {
   /** The first complete read; until it succeeds the source is WARMING (then FAILED while it keeps failing). */
   private async warmUp(): Promise<void> {
     while (!(await this.readAll('full'))) await this.rest(this.options.listTtlMs);
-    this.logger.info({ source: this.connector.source.id, vendor: this.connector.source.vendor, sessions: this.index.size }, 'source check passed: first read finished, the index is warm');
+    this.logger.info(
+      { source: this.connector.source.id, vendor: this.connector.source.vendor, sessions: this.index.size },
+      'source check passed: first read finished, the index is warm',
+    );
   }
 
   private async fullLoop(): Promise<void> {
@@ -194,16 +197,16 @@ export class SourceSyncer {
   }
 
   private async incrementalLoop(): Promise<void> {
-    const readCreatedSince = this.connector.sessions.readCreatedSince;
-    if (!readCreatedSince) return;
+    const sessions = this.connector.sessions;
+    if (!sessions.readCreatedSince) return;
     for (;;) {
       await this.rest(this.options.listTtlMs);
       const startedAt = this.clock.now();
       const newest = this.index.newestCreatedAt();
       try {
         await this.counted(async () => {
-          const sessions = await readCreatedSince(newest === null ? 0 : newest - this.options.overlapMs, this.signal);
-          await this.writer.apply(sessions, [], startedAt);
+          const found = await sessions.readCreatedSince?.(newest === null ? 0 : newest - this.options.overlapMs, this.signal);
+          await this.writer.apply(found ?? [], [], startedAt);
         });
         this.lastIncrementalStart = startedAt;
         await this.succeeded('incremental');
@@ -241,7 +244,11 @@ export class SourceSyncer {
         const { next, changes } = await feed.poll(token, this.options.feedWaitSeconds, this.signal);
         const removed = changes.filter((c) => c.kind === 'removed').map((c) => c.vendorId);
         // Thin events: only sessions whose version moved are read again.
-        const stale = [...new Set(changes.flatMap((c) => (c.kind === 'changed' && (c.revision === null || this.index.get(c.vendorId)?.revision !== c.revision) ? [c.vendorId] : [])))];
+        const stale = [
+          ...new Set(
+            changes.flatMap((c) => (c.kind === 'changed' && (c.revision === null || this.index.get(c.vendorId)?.revision !== c.revision) ? [c.vendorId] : [])),
+          ),
+        ];
         if (removed.length > 0) await this.writer.apply([], removed, this.clock.now());
         if (stale.length > 0 && !(await this.readById('feed', stale))) {
           await this.rest(this.options.listTtlMs);
@@ -253,7 +260,10 @@ export class SourceSyncer {
       } catch (err) {
         if (this.stopped) throw err;
         if (err instanceof FeedTokenExpiredError) {
-          this.logger.warn({ source: this.connector.source.id, reason: err.message }, 'change feed token expired: reading everything again from a new position');
+          this.logger.warn(
+            { source: this.connector.source.id, reason: err.message },
+            'change feed token expired: reading everything again from a new position',
+          );
           this.feedToken = await this.startFeed();
           await this.readAll('full');
         } else if (err instanceof FeedUnavailableError) {
@@ -326,7 +336,12 @@ export class SourceSyncer {
     const before = this.index.status;
     if (before.state === 'FAILED' && this.index.isWarm) this.logger.info({ source: this.connector.source.id }, 'source recovered: the index is current again');
     const now = this.clock.now();
-    await this.writer.setStatus({ ...before, state: this.index.isWarm ? 'LIVE' : before.state, lastError: null, coveredAt: this.coveredAt(kind, now) ?? before.coveredAt });
+    await this.writer.setStatus({
+      ...before,
+      state: this.index.isWarm ? 'LIVE' : before.state,
+      lastError: null,
+      coveredAt: this.coveredAt(kind, now) ?? before.coveredAt,
+    });
   }
 
   /**
@@ -347,7 +362,8 @@ export class SourceSyncer {
     const error = asGatewayError(err, this.connector);
     const line = { source: this.connector.source.id, vendor: this.connector.source.vendor, kind, code: error.extensions.code, error: error.message };
     if (!(err instanceof GatewayError)) this.logger.error({ ...line, err }, 'unexpected failure while syncing a source');
-    else if (firstRead && this.index.status.state === 'WARMING') this.logger.error(line, 'source check failed: the source is left out of answers until it recovers');
+    else if (firstRead && this.index.status.state === 'WARMING')
+      this.logger.error(line, 'source check failed: the source is left out of answers until it recovers');
     else {
       const admitted = this.failureLog.admit();
       if (admitted) this.logger.warn({ ...line, ...admitted }, 'source sync read failed');

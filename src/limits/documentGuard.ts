@@ -16,12 +16,16 @@ const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 export function checkDocumentText(query: string, operationName: unknown): GraphQLError | null {
   if (operationName !== undefined && operationName !== null) {
     if (typeof operationName !== 'string' || operationName.length > MAX_OPERATION_NAME_LENGTH || !OPERATION_NAME.test(operationName)) {
-      return new GraphQLError(`operationName must be a GraphQL name of at most ${MAX_OPERATION_NAME_LENGTH} characters.`, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
+      return new GraphQLError(`operationName must be a GraphQL name of at most ${MAX_OPERATION_NAME_LENGTH} characters.`, {
+        extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } },
+      });
     }
   }
   const depth = nestingDepth(query);
   if (depth > MAX_NESTING) {
-    return new GraphQLError(`Syntax Error: the document nests more than ${MAX_NESTING} levels of braces, brackets or parentheses.`, { extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED, http: { status: 400 } } });
+    return new GraphQLError(`Syntax Error: the document nests more than ${MAX_NESTING} levels of braces, brackets or parentheses.`, {
+      extensions: { code: ErrorCode.GRAPHQL_PARSE_FAILED, http: { status: 400 } },
+    });
   }
   return null;
 }

@@ -15,8 +15,14 @@ export function encodeKeysetCursor(point: OrderPoint): string {
 export function decodeKeysetCursor(cursor: string, argument: string): OrderPoint {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 3 && value[0] === KEYSET && (value[1] === null || typeof value[1] === 'string') && typeof value[2] === 'string') {
-      return { key: value[1], id: value[2] };
+    if (
+      Array.isArray(value) &&
+      value.length === 3 &&
+      value[0] === KEYSET &&
+      (value[1] === null || typeof value[1] === 'string') &&
+      typeof value[2] === 'string'
+    ) {
+      return { key: value[1] as string | null, id: value[2] };
     }
   } catch {
     // fall through to the input error

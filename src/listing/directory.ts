@@ -1,7 +1,15 @@
 import { sourceError, type GatewayError } from '../errors';
 import type { SessionIndex } from '../index/sessionIndex';
 import type { SessionIndexes } from '../index/sessionIndexes';
-import type { ConnectionModel, RestoreSessionModel, RestoreSessionStatsModel, RestoreSessionStatusValue, SourceModel, VendorValue, WorkloadValue } from '../model';
+import type {
+  ConnectionModel,
+  RestoreSessionModel,
+  RestoreSessionStatsModel,
+  RestoreSessionStatusValue,
+  SourceModel,
+  VendorValue,
+  WorkloadValue,
+} from '../model';
 import type { CompiledFilter } from './filter';
 import { encodeKeysetCursor } from './cursor';
 import { compareSessions, indexAfter, orderPointOf, type OrderPoint } from './order';
@@ -45,7 +53,13 @@ export class RestoreSessionDirectory {
       }
       items.push(lists[best][positions[best]++]);
     }
-    return { items, cursorOf: (node) => encodeKeysetCursor(orderPointOf(node)), hasNextPage, hasPreviousPage: after !== null, totalCount: lists.reduce((sum, list) => sum + list.length, 0) };
+    return {
+      items,
+      cursorOf: (node) => encodeKeysetCursor(orderPointOf(node)),
+      hasNextPage,
+      hasPreviousPage: after !== null,
+      totalCount: lists.reduce((sum, list) => sum + list.length, 0),
+    };
   }
 
   async stats(filter: CompiledFilter, onFailure: SourceFailureHandler): Promise<RestoreSessionStatsModel> {
@@ -86,7 +100,9 @@ export class RestoreSessionDirectory {
         onFailure(source, problem);
         continue;
       }
-      const list = filter.matches ? index.memo(`select:${filter.cacheKey}`, () => index.sorted().filter(filter.matches as (s: RestoreSessionModel) => boolean)) : index.sorted();
+      const list = filter.matches
+        ? index.memo(`select:${filter.cacheKey}`, () => index.sorted().filter(filter.matches as (s: RestoreSessionModel) => boolean))
+        : index.sorted();
       gathered.push({ index, list });
     }
     return gathered;

@@ -36,11 +36,19 @@ function parseBound(value: string | null | undefined, argument: string): Instant
  * Validates and compiles a filter: fields combine with AND, list values with OR, an empty list
  * matches nothing; `argumentPrefix` names the argument in errors (e.g. `filter`).
  */
-export function compileFilter(input: RestoreSessionFilterInput | null | undefined, knownSourceIds: ReadonlySet<string>, argumentPrefix = 'filter'): CompiledFilter {
+export function compileFilter(
+  input: RestoreSessionFilterInput | null | undefined,
+  knownSourceIds: ReadonlySet<string>,
+  argumentPrefix = 'filter',
+): CompiledFilter {
   const filter = input ?? {};
   if (filter.sourceIds) {
     const unknown = filter.sourceIds.filter((id) => !knownSourceIds.has(id));
-    if (unknown.length > 0) throw badUserInput(`${argumentPrefix}.sourceIds`, `Unknown source id${unknown.length > 1 ? 's' : ''}: ${unknown.map((id) => `'${id.slice(0, 64)}'`).join(', ')}.`);
+    if (unknown.length > 0)
+      throw badUserInput(
+        `${argumentPrefix}.sourceIds`,
+        `Unknown source id${unknown.length > 1 ? 's' : ''}: ${unknown.map((id) => `'${id.slice(0, 64)}'`).join(', ')}.`,
+      );
   }
   const createdAfter = parseBound(filter.createdAfter, `${argumentPrefix}.createdAfter`);
   const createdBefore = parseBound(filter.createdBefore, `${argumentPrefix}.createdBefore`);
@@ -64,7 +72,13 @@ export function compileFilter(input: RestoreSessionFilterInput | null | undefine
     sourceIds: filter.sourceIds ? new Set(filter.sourceIds) : null,
     createdAfter,
     createdBefore,
-    cacheKey: JSON.stringify([filter.statuses ? [...filter.statuses].sort() : null, filter.workloads ? [...filter.workloads].sort() : null, createdAfter?.key ?? null, createdBefore?.key ?? null, search]),
+    cacheKey: JSON.stringify([
+      filter.statuses ? [...filter.statuses].sort() : null,
+      filter.workloads ? [...filter.workloads].sort() : null,
+      createdAfter?.key ?? null,
+      createdBefore?.key ?? null,
+      search,
+    ]),
     matches: tests.length === 0 ? null : (s) => tests.every((t) => t(s)),
   };
 }

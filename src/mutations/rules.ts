@@ -16,6 +16,7 @@ const PAST: Record<SessionActionName, string> = { activate: 'activated', delete:
 export function allowedAction(connector: SourceConnector, name: SessionActionName, session: RestoreSessionModel): SessionAction {
   const action = connector.actions[name];
   if (!action) throw invalidState(session, connector.explainUnsupported(name));
-  if (!action.allowedIn.has(session.status)) throw invalidState(session, `Only a ${[...action.allowedIn].join(' or ')} session can be ${PAST[name]}; this one is ${session.status}.`);
+  if (!action.allowedIn.has(session.status))
+    throw invalidState(session, `Only a ${[...action.allowedIn].join(' or ')} session can be ${PAST[name]}; this one is ${session.status}.`);
   return action;
 }

@@ -28,7 +28,11 @@ export function settle<T>(outcome: WriteOutcome<T>, session: RestoreSessionModel
     case 'notFound':
       throw notFound(connector.source.id, what);
     case 'refused':
-      if (session) throw invalidState(session, `The upstream refused the action in the session's current state (${outcome.upstreamCode ?? `HTTP ${outcome.upstreamStatus}`}).`);
+      if (session)
+        throw invalidState(
+          session,
+          `The upstream refused the action in the session's current state (${outcome.upstreamCode ?? `HTTP ${outcome.upstreamStatus}`}).`,
+        );
       throw upstreamError.refused(connector.source, outcome.upstreamStatus, outcome.upstreamCode);
     default: {
       const unreachable: never = outcome;

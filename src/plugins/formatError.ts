@@ -5,7 +5,18 @@ import type { Logger } from '../logger';
 import type { SecretRedactor } from '../redaction';
 
 /** Codes that Apollo Server itself sets and that are safe to pass on as they are. */
-const APOLLO_CODES = new Set(['FORBIDDEN', 'UNAUTHENTICATED', 'QUERY_TOO_COMPLEX', 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+const APOLLO_CODES = new Set([
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'QUERY_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
 
 /**
  * Known codes pass; anything else is a bug and is masked as INTERNAL_SERVER_ERROR (the original
@@ -22,7 +33,8 @@ export function createFormatError(logger: Logger, redactor: SecretRedactor) {
     if (original instanceof GatewayError) return { ...formatted, message: original.message, extensions: { ...original.extensions } };
     // Apollo re-wraps validation errors as GRAPHQL_VALIDATION_FAILED; a limit rule's own code is kept.
     const inner = error instanceof GraphQLError ? error.originalError : undefined;
-    if (inner instanceof GraphQLError && inner.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX) return { ...formatted, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
+    if (inner instanceof GraphQLError && inner.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX)
+      return { ...formatted, extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && APOLLO_CODES.has(code)) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

@@ -9,7 +9,16 @@ export function operationChecksPlugin(costLimit: number): ApolloServerPlugin<Gat
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const refusal = checkOperation({ schema, document, operation, variables: request.variables ?? {}, caller: contextValue.caller, transport: 'http', costLimit, logger: contextValue.logger });
+          const refusal = checkOperation({
+            schema,
+            document,
+            operation,
+            variables: request.variables ?? {},
+            caller: contextValue.caller,
+            transport: 'http',
+            costLimit,
+            logger: contextValue.logger,
+          });
           if (refusal) throw refusal;
         },
       };

@@ -19,7 +19,10 @@ export const Subscription: SubscriptionResolvers = {
   restoreSessionChanged: {
     subscribe: (_parent, { filter }, ctx) => {
       const compiled = compileFilter(filter, ctx.services.sourceIds);
-      const matches = (s: RestoreSessionModel) => (!compiled.vendors || compiled.vendors.has(s.vendor)) && (!compiled.sourceIds || compiled.sourceIds.has(s.sourceId)) && (!compiled.matches || compiled.matches(s));
+      const matches = (s: RestoreSessionModel) =>
+        (!compiled.vendors || compiled.vendors.has(s.vendor)) &&
+        (!compiled.sourceIds || compiled.sourceIds.has(s.sourceId)) &&
+        (!compiled.matches || compiled.matches(s));
       let unsubscribe = () => undefined as void;
       const queue = new BoundedQueue<{ restoreSessionChanged: IndexChange }>(QUEUE_CAPACITY, () => unsubscribe());
       unsubscribe = ctx.services.indexes.onChange((changes) => {
@@ -42,7 +45,7 @@ export const Subscription: SubscriptionResolvers = {
       }
       let latest = current;
       let progress: ProgressModel | null | undefined;
-      const send = () => queue.push({ restoreSessionProgress: progress === undefined ? latest : { ...latest, progress } as RestoreSessionModel });
+      const send = () => queue.push({ restoreSessionProgress: progress === undefined ? latest : ({ ...latest, progress } as RestoreSessionModel) });
       stops.push(
         ctx.services.indexes.onChange((changes) => {
           for (const change of changes) {

@@ -7,7 +7,8 @@ export const MAX_PAGE_SIZE = 500;
 /** `first` must be 0..500 (contract §2). */
 export function checkFirst(first: number | null | undefined, fallback = 50, argument = 'first'): number {
   const value = first ?? fallback;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) throw badUserInput(argument, `first must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE)
+    throw badUserInput(argument, `first must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`);
   return value;
 }
 

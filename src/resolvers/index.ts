@@ -4,9 +4,10 @@ import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { Subscription } from './Subscription';
 import { DateTimeScalar } from './scalars';
-import { typeResolvers } from './types';
+import { typeResolvers } from './typeResolvers';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /** Merges resolver maps type by type (a vendor adds fields to Mutation, for instance). */
 function merge(...maps: Resolvers[]): Resolvers {
@@ -17,7 +18,7 @@ function merge(...maps: Resolvers[]): Resolvers {
       merged[type] = isPlainObject(existing) && isPlainObject(fields) ? { ...existing, ...fields } : fields;
     }
   }
-  return merged as Resolvers;
+  return merged;
 }
 
 export const resolvers: Resolvers = merge({ DateTime: DateTimeScalar, Query, Mutation, Subscription, ...typeResolvers }, ...vendorResolvers);

@@ -49,8 +49,25 @@ async function main(): Promise<void> {
   const seed = int('seed', values.seed, 2 ** 31);
   const churn = int('churn', values.churn, 6_000);
   const pair = await startSimulators({
-    graph: { port: int('graph-port', values['graph-port'], 65535), host: values.host, sessionCount: int('graph-sessions', values['graph-sessions'], 50_000), seed },
-    veeam: { port: int('veeam-port', values['veeam-port'], 65535), host: values.host, sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000), seed: seed + 1, tls: !values['plain-http'], caFile: values['ca-file'], tlsHostNames: values['tls-hosts'].split(',').map((h) => h.trim()).filter(Boolean), changeFeed: !values['no-change-feed'] },
+    graph: {
+      port: int('graph-port', values['graph-port'], 65535),
+      host: values.host,
+      sessionCount: int('graph-sessions', values['graph-sessions'], 50_000),
+      seed,
+    },
+    veeam: {
+      port: int('veeam-port', values['veeam-port'], 65535),
+      host: values.host,
+      sessionCount: int('veeam-sessions', values['veeam-sessions'], 50_000),
+      seed: seed + 1,
+      tls: !values['plain-http'],
+      caFile: values['ca-file'],
+      tlsHostNames: values['tls-hosts']
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      changeFeed: !values['no-change-feed'],
+    },
     churn,
   });
   const latency = int('latency', values.latency, 60_000);
@@ -85,7 +102,10 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const stop = () => {
-    pair.close().then(() => process.exit(0), () => process.exit(1));
+    pair.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

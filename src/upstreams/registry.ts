@@ -23,8 +23,16 @@ export interface VendorModule<C extends SourceConfig> {
  * `schema/`, its config schema in `sourceSchemas.ts`, and one line below.
  */
 export const VENDORS: { [V in SourceConfig['vendor']]: VendorModule<Extract<SourceConfig, { vendor: V }>> } = {
-  msgraph: { createConnector: (config: GraphSourceConfig, deps) => new GraphConnector(config, deps), secretsOf: (config) => [config.auth.clientSecret], resolvers: graphResolvers },
-  veeam: { createConnector: (config: VeeamSourceConfig, deps) => new VeeamConnector(config, deps), secretsOf: (config) => [config.auth.password], resolvers: veeamResolvers },
+  msgraph: {
+    createConnector: (config: GraphSourceConfig, deps) => new GraphConnector(config, deps),
+    secretsOf: (config) => [config.auth.clientSecret],
+    resolvers: graphResolvers,
+  },
+  veeam: {
+    createConnector: (config: VeeamSourceConfig, deps) => new VeeamConnector(config, deps),
+    secretsOf: (config) => [config.auth.password],
+    resolvers: veeamResolvers,
+  },
 };
 
 function moduleOf<C extends SourceConfig>(config: C): VendorModule<C> {

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 const sourceId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be letters, digits, - or _ (at most 64), starting with a letter or digit');
-export const httpUrl = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+export const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
 
 const tlsSchema = z
   .object({
@@ -53,7 +56,11 @@ export const commonSource = {
   retries: retriesSchema,
   circuitBreaker: circuitBreakerSchema,
   /** Largest upstream answer read, in bytes. */
-  maxResponseBytes: z.number().int().positive().default(32 * 1_048_576),
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1_048_576),
   /** Keep-alive connections per upstream origin. */
   connections: z.number().int().min(1).max(256).default(16),
 };

@@ -12,7 +12,15 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
     h = await startHarness({ graph: { sessionCount: 20 }, veeam: { sessionCount: 20 } });
     browser = await chromium.launch({
       executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -65,14 +73,18 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
       await page.goto(`${secured.url}/graphql`);
       await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
       await page.click('.graphiql-execute-button');
-      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('UNAUTHENTICATED'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('UNAUTHENTICATED'), undefined, {
+        timeout: 20_000,
+      });
 
       await page.click('.graphiql-editor-tools button[data-name="headers"]');
       const headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror').last();
       await headersEditor.click();
       await page.keyboard.type(`{"x-api-key": "${key}"`);
       await page.click('.graphiql-execute-button');
-      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('"totalCount": 6'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('"totalCount": 6'), undefined, {
+        timeout: 20_000,
+      });
 
       // The same key authenticates a subscription (sent in graphql-ws connection_init).
       const stopped = [...secured.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
@@ -84,7 +96,9 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
       await page.keyboard.press('Escape');
       await page.waitForTimeout(800);
       await page.click('.graphiql-execute-button');
-      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, {
+        timeout: 20_000,
+      });
     } finally {
       await context.close();
       await secured.close();
@@ -107,7 +121,9 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
       // Let GraphiQL re-parse the document, so it runs this operation and not the previous one.
       await page.waitForTimeout(800);
       await page.click('.graphiql-execute-button');
-      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, { timeout: 20_000 });
+      await page.waitForFunction(() => (document.querySelector('.result-window')?.textContent ?? '').includes('restoreSessionProgress'), undefined, {
+        timeout: 20_000,
+      });
       const result = (await page.textContent('.result-window')) ?? '';
       expect(result).toContain('"__typename": "VeeamRestoreSession"');
     } finally {

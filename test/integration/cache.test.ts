@@ -1,4 +1,5 @@
 import { encodeGlobalId } from '../../src/ids';
+import { ManualClock } from '../support/manualClock';
 import { startHarness, VEEAM_ROUTES, type Harness } from '../support/harness';
 
 describe('caching across requests (in-memory)', () => {
@@ -9,7 +10,8 @@ describe('caching across requests (in-memory)', () => {
   afterAll(() => h.close());
   beforeEach(() => h.resetCounters());
 
-  const metric = async (cache: string, result: string) => Number(new RegExp(`gateway_cache_requests_total\\{cache="${cache}",result="${result}"\\} (\\d+)`).exec((await h.http('/metrics')).text)?.[1] ?? 0);
+  const metric = async (cache: string, result: string) =>
+    Number(new RegExp(`gateway_cache_requests_total\\{cache="${cache}",result="${result}"\\} (\\d+)`).exec((await h.http('/metrics')).text)?.[1] ?? 0);
 
   const EVENTS = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events(first: 1) { totalCount } } } }`;
 
@@ -24,7 +26,13 @@ describe('caching across requests (in-memory)', () => {
   });
 
   it('keeps a running session’s parts only for the short TTL, a terminal one’s for the long one', async () => {
-    const short = await startHarness({ graph: { sessionCount: 30 }, veeam: { sessionCount: 30 }, configure: (raw) => Object.assign(raw.cache, { sessionTtlSeconds: 0.2, terminalSessionTtlSeconds: 60 }) });
+    const clock = new ManualClock();
+    const short = await startHarness({
+      clock,
+      graph: { sessionCount: 30 },
+      veeam: { sessionCount: 30 },
+      configure: (raw) => Object.assign(raw.cache, { sessionTtlSeconds: 5, terminalSessionTtlSeconds: 60 }),
+    });
     try {
       const running = [...short.veeam.sessions.values()].find((s) => s.state === 'Working')!;
       const stopped = [...short.veeam.sessions.values()].find((s) => s.state === 'Stopped')!;
@@ -33,9 +41,14 @@ describe('caching across requests (in-memory)', () => {
       short.resetCounters();
       await short.query(EVENTS, { ids });
       expect(short.veeam.server.counters.count(VEEAM_ROUTES.events)).toBe(0);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await clock.advance(6_000); // past the 5 s TTL of a running session’s parts
       await short.query(EVENTS, { ids });
-      expect(short.veeam.server.counters.requests().filter((r) => r.route === VEEAM_ROUTES.events).map((r) => r.url.split('?')[0])).toEqual([`/v6/RestoreSessions/${running.id}/Events`]);
+      expect(
+        short.veeam.server.counters
+          .requests()
+          .filter((r) => r.route === VEEAM_ROUTES.events)
+          .map((r) => r.url.split('?')[0]),
+      ).toEqual([`/v6/RestoreSessions/${running.id}/Events`]);
     } finally {
       await short.close();
     }
@@ -53,7 +66,8 @@ describe('caching across requests (in-memory)', () => {
     const record = h.veeam.addSession({ state: 'Working' });
     await h.refresh();
     const id = encodeGlobalId('vbo-eu', record.id);
-    const read = async () => (await h.query(`query($id: ID!) { node(id: $id) { ... on VeeamRestoreSession { state events { totalCount } } } }`, { id })).body.data.node;
+    const read = async () =>
+      (await h.query(`query($id: ID!) { node(id: $id) { ... on VeeamRestoreSession { state events { totalCount } } } }`, { id })).body.data.node;
     expect(await read()).toMatchObject({ state: 'WORKING', events: { totalCount: 1 } });
     expect((await h.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, { id })).body.errors).toBeUndefined();
     expect(await read()).toMatchObject({ state: 'STOPPED', events: { totalCount: 2 } });
@@ -99,7 +113,11 @@ describe('trace context', () => {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const sessions = [...h.veeam.sessions.keys()].slice(0, 2).map((id) => encodeGlobalId('vbo-eu', id));
       h.resetCounters();
-      const answer = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events { totalCount } organization { name } } } }`, { ids: sessions }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-test-1' });
+      const answer = await h.query(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events { totalCount } organization { name } } } }`,
+        { ids: sessions },
+        { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'trace-test-1' },
+      );
       expect(answer.body.errors).toBeUndefined();
       const calls = h.logs.filter((l) => l.msg === 'upstream call' && l.requestId === 'trace-test-1');
       expect(calls.length).toBeGreaterThanOrEqual(2);

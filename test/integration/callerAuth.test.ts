@@ -17,7 +17,13 @@ describe('caller authentication: apiKey', () => {
       graph: { sessionCount: 5 },
       veeam: { sessionCount: 5 },
       configure: (raw) => {
-        raw.auth = { mode: 'apiKey', apiKeys: [{ key: READER_KEY, role: 'reader', name: 'dashboard' }, { key: OPERATOR_KEY, role: 'operator', name: 'ops-team' }] };
+        raw.auth = {
+          mode: 'apiKey',
+          apiKeys: [
+            { key: READER_KEY, role: 'reader', name: 'dashboard' },
+            { key: OPERATOR_KEY, role: 'operator', name: 'ops-team' },
+          ],
+        };
       },
     });
   });
@@ -30,7 +36,12 @@ describe('caller authentication: apiKey', () => {
   };
 
   it('answers 401 UNAUTHENTICATED without credentials or with a wrong key', async () => {
-    const attempts: Array<Record<string, string>> = [{}, { 'x-api-key': 'wrong-key-0123456789abcdef' }, { authorization: 'ApiKey nope' }, { authorization: `Bearer ${OPERATOR_KEY}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-api-key': 'wrong-key-0123456789abcdef' },
+      { authorization: 'ApiKey nope' },
+      { authorization: `Bearer ${OPERATOR_KEY}` },
+    ];
     for (const headers of attempts) {
       const answer = await h.query(QUERY, undefined, headers);
       expect(answer.status).toBe(401);
@@ -86,7 +97,10 @@ describe('caller authentication: jwt', () => {
       graph: { sessionCount: 5 },
       veeam: { sessionCount: 5 },
       configure: (raw) => {
-        raw.auth = { mode: 'jwt', jwt: { secret: SECRET, issuer: 'https://idp.example', audience: 'restore-gateway', roleClaim: 'app.roles', clockToleranceSeconds: 0 } };
+        raw.auth = {
+          mode: 'jwt',
+          jwt: { secret: SECRET, issuer: 'https://idp.example', audience: 'restore-gateway', roleClaim: 'app.roles', clockToleranceSeconds: 0 },
+        };
       },
     });
   });
@@ -143,10 +157,21 @@ describe('caller authentication: jwt with a JWKS URL', () => {
       },
     });
     try {
-      const token = await new SignJWT({ roles: ['reader'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('svc').setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(privateKey);
+      const token = await new SignJWT({ roles: ['reader'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('svc')
+        .setIssuer('https://idp.example')
+        .setAudience('restore-gateway')
+        .setExpirationTime('5m')
+        .sign(privateKey);
       const answer = await h.query(QUERY, undefined, { authorization: `Bearer ${token}` });
       expect(answer.body.data.sources).toHaveLength(2);
-      const forged = await new SignJWT({ roles: ['operator'] }).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.example').setAudience('restore-gateway').setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
+      const forged = await new SignJWT({ roles: ['operator'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('https://idp.example')
+        .setAudience('restore-gateway')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('x'.repeat(40)));
       expect((await h.query(QUERY, undefined, { authorization: `Bearer ${forged}` })).status).toBe(401);
     } finally {
       await h.close();

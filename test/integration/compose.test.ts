@@ -9,7 +9,11 @@ const ROOT = path.resolve(__dirname, '../..');
 
 describeWithTool('docker-compose', COMPOSE, 'docker-compose.yml', () => {
   it('is valid for docker-compose config: two gateway replicas sharing Redis, the simulators, Prometheus', () => {
-    const output = execFileSync(COMPOSE ?? 'docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = execFileSync(COMPOSE ?? 'docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const config = parse(output) as { services: Record<string, { environment?: Record<string, string>; depends_on?: unknown }> };
     expect(Object.keys(config.services).sort()).toEqual(['gateway-a', 'gateway-b', 'prometheus', 'redis', 'simulators']);
     for (const name of ['gateway-a', 'gateway-b']) {

@@ -53,8 +53,13 @@ describe('merged listing over both vendors', () => {
   afterAll(() => h.close());
 
   const upstreamSessions = () => [
-    ...h.graph.store.all().map((s) => ({ id: encodeGlobalId('contoso', s.id), created: h.graph.store.renderSession(s, true).createdDateTime as string | null })),
-    ...[...h.veeam.sessions.values()].map((s) => ({ id: encodeGlobalId('vbo-eu', s.id), created: new Date(s.creation.ms).toISOString().slice(0, 23) + String(s.creation.ticks).padStart(4, '0') + 'Z' })),
+    ...h.graph.store
+      .all()
+      .map((s) => ({ id: encodeGlobalId('contoso', s.id), created: h.graph.store.renderSession(s, true).createdDateTime as string | null })),
+    ...[...h.veeam.sessions.values()].map((s) => ({
+      id: encodeGlobalId('vbo-eu', s.id),
+      created: new Date(s.creation.ms).toISOString().slice(0, 23) + String(s.creation.ticks).padStart(4, '0') + 'Z',
+    })),
   ];
 
   it('maps every row of the status and workload tables, with __typename from the model', async () => {
@@ -73,7 +78,15 @@ describe('merged listing over both vendors', () => {
     } while (after);
     expect(nodes).toHaveLength(1200);
 
-    const graphStatus: Record<string, [string, string]> = { draft: ['DRAFT', 'DRAFT'], activating: ['ACTIVATING', 'ACTIVATING'], active: ['ACTIVE', 'RUNNING'], completed: ['COMPLETED', 'COMPLETED'], completedWithError: ['COMPLETED_WITH_ERROR', 'COMPLETED_WITH_ISSUES'], failed: ['FAILED', 'FAILED'], unknownFutureValue: ['UNKNOWN_FUTURE_VALUE', 'UNKNOWN'] };
+    const graphStatus: Record<string, [string, string]> = {
+      draft: ['DRAFT', 'DRAFT'],
+      activating: ['ACTIVATING', 'ACTIVATING'],
+      active: ['ACTIVE', 'RUNNING'],
+      completed: ['COMPLETED', 'COMPLETED'],
+      completedWithError: ['COMPLETED_WITH_ERROR', 'COMPLETED_WITH_ISSUES'],
+      failed: ['FAILED', 'FAILED'],
+      unknownFutureValue: ['UNKNOWN_FUTURE_VALUE', 'UNKNOWN'],
+    };
     const graphWorkload: Record<string, string> = { exchange: 'EXCHANGE', oneDrive: 'ONEDRIVE', sharePoint: 'SHAREPOINT' };
     const seenGraph = new Set<string>();
     for (const record of h.graph.store.all()) {
@@ -93,7 +106,12 @@ describe('merged listing over both vendors', () => {
       if (state === 'Stopping') return ['STOPPING', 'RUNNING'];
       return ['STOPPED', { Success: 'COMPLETED', Warning: 'COMPLETED_WITH_ISSUES', Failed: 'FAILED' }[result] as string];
     };
-    const veeamWorkload: Record<string, [string, string]> = { Vex: ['VEX', 'EXCHANGE'], Veod: ['VEOD', 'ONEDRIVE'], Vesp: ['VESP', 'SHAREPOINT'], Vet: ['VET', 'TEAMS'] };
+    const veeamWorkload: Record<string, [string, string]> = {
+      Vex: ['VEX', 'EXCHANGE'],
+      Veod: ['VEOD', 'ONEDRIVE'],
+      Vesp: ['VESP', 'SHAREPOINT'],
+      Vet: ['VET', 'TEAMS'],
+    };
     const seenVeeam = new Set<string>();
     for (const record of h.veeam.sessions.values()) {
       const node = nodes.find((n) => n.__typename === 'VeeamRestoreSession' && n.vendorId === record.id)!;
@@ -102,7 +120,8 @@ describe('merged listing over both vendors', () => {
       expect(node.result).toBe(record.result.toUpperCase());
       seenVeeam.add(`${record.state}/${record.result}`);
     }
-    for (const combo of ['Working/Success', 'Stopped/Success', 'Stopped/Warning', 'Stopped/Failed', 'Starting/Success', 'Stopping/Success']) expect(seenVeeam).toContain(combo);
+    for (const combo of ['Working/Success', 'Stopped/Success', 'Stopped/Warning', 'Stopped/Failed', 'Starting/Success', 'Stopping/Success'])
+      expect(seenVeeam).toContain(combo);
   });
 
   it('pages 1,200 merged sessions with odd page sizes: each exactly once, in the contract order', async () => {

@@ -7,14 +7,27 @@ const G = {
   activate: 'POST /v1.0/solutions/backupRestore/restoreSessions/{id}/activate',
   delete: 'DELETE /v1.0/solutions/backupRestore/restoreSessions/{id}',
 };
-const V = { exploreOrg: 'POST /{version}/Organizations/{orgId}/explore', exploreJob: 'POST /{version}/Jobs/{jobId}/explore', stop: 'POST /{version}/RestoreSessions/{id}/Stop' };
+const V = {
+  exploreOrg: 'POST /{version}/Organizations/{orgId}/explore',
+  exploreJob: 'POST /{version}/Jobs/{jobId}/explore',
+  stop: 'POST /{version}/RestoreSessions/{id}/Stop',
+};
 
 describe('mutations', () => {
   let h: Harness;
   const writes = () => {
     const g = h.graph.server.counters;
     const v = h.veeam.server.counters;
-    return g.count(G.activate) + g.count(G.delete) + g.count(G.createExchange) + g.count('POST /v1.0/solutions/backupRestore/sharePointRestoreSessions') + g.count('POST /v1.0/solutions/backupRestore/oneDriveForBusinessRestoreSessions') + v.count(V.exploreOrg) + v.count(V.exploreJob) + v.count(V.stop);
+    return (
+      g.count(G.activate) +
+      g.count(G.delete) +
+      g.count(G.createExchange) +
+      g.count('POST /v1.0/solutions/backupRestore/sharePointRestoreSessions') +
+      g.count('POST /v1.0/solutions/backupRestore/oneDriveForBusinessRestoreSessions') +
+      v.count(V.exploreOrg) +
+      v.count(V.exploreJob) +
+      v.count(V.stop)
+    );
   };
   const gid = (vendorId: string) => encodeGlobalId('contoso', vendorId);
   const vid = (vendorId: string) => encodeGlobalId('vbo-eu', vendorId);
@@ -32,16 +45,27 @@ describe('mutations', () => {
   });
 
   describe('createGraphRestoreSession', () => {
-    const create = (input: unknown) => h.query(`mutation($input: CreateGraphRestoreSessionInput!) { createGraphRestoreSession(input: $input) { ${PAYLOAD} } }`, { input });
+    const create = (input: unknown) =>
+      h.query(`mutation($input: CreateGraphRestoreSessionInput!) { createGraphRestoreSession(input: $input) { ${PAYLOAD} } }`, { input });
 
     it('creates a DRAFT upstream with the artifacts, and the next list shows it', async () => {
-      const answer = await create({ sourceId: 'contoso', workload: 'EXCHANGE', artifacts: [{ protectedResourceId: 'mbx-1', restorePointId: 'mbx-1-rp-7' }, { protectedResourceId: 'mbx-2', restorePointId: 'mbx-2-rp-3' }] });
+      const answer = await create({
+        sourceId: 'contoso',
+        workload: 'EXCHANGE',
+        artifacts: [
+          { protectedResourceId: 'mbx-1', restorePointId: 'mbx-1-rp-7' },
+          { protectedResourceId: 'mbx-2', restorePointId: 'mbx-2-rp-3' },
+        ],
+      });
       expect(answer.body.errors).toBeUndefined();
       const session = answer.body.data.createGraphRestoreSession.restoreSession;
       expect(session).toMatchObject({ status: 'DRAFT', graphStatus: 'DRAFT', artifactCount: { total: 2 } });
       const record = h.graph.store.get(session.vendorId)!;
       expect(record.status).toBe('draft');
-      expect(record.artifacts.map((a) => [a.restorePointId, a.destinationType])).toEqual([['mbx-1-rp-7', 'new'], ['mbx-2-rp-3', 'new']]);
+      expect(record.artifacts.map((a) => [a.restorePointId, a.destinationType])).toEqual([
+        ['mbx-1-rp-7', 'new'],
+        ['mbx-2-rp-3', 'new'],
+      ]);
       expect(h.graph.server.counters.count(G.createExchange)).toBe(1);
       const listed = await h.query(`query($f: RestoreSessionFilter) { restoreSessions(filter: $f) { nodes { id } } }`, { f: { search: session.vendorId } });
       expect(listed.body.data.restoreSessions.nodes).toEqual([{ id: session.id }]);
@@ -57,8 +81,28 @@ describe('mutations', () => {
       [{ sourceId: 'vbo-eu', workload: 'EXCHANGE' }, 'input.sourceId'],
       [{ sourceId: 'contoso', workload: 'TEAMS' }, 'input.workload'],
       [{ sourceId: 'contoso', workload: 'EXCHANGE', artifacts: [] }, 'input.artifacts'],
-      [{ sourceId: 'contoso', workload: 'EXCHANGE', artifacts: [{ protectedResourceId: 'a', restorePointId: 'r1', destinationType: 'NEW' }, { protectedResourceId: 'b', restorePointId: 'r2', destinationType: 'IN_PLACE' }] }, 'input.artifacts'],
-      [{ sourceId: 'contoso', workload: 'EXCHANGE', artifacts: [{ protectedResourceId: 'a', restorePointId: 'r1' }, { protectedResourceId: 'b', restorePointId: 'r1' }] }, 'input.artifacts[1].restorePointId'],
+      [
+        {
+          sourceId: 'contoso',
+          workload: 'EXCHANGE',
+          artifacts: [
+            { protectedResourceId: 'a', restorePointId: 'r1', destinationType: 'NEW' },
+            { protectedResourceId: 'b', restorePointId: 'r2', destinationType: 'IN_PLACE' },
+          ],
+        },
+        'input.artifacts',
+      ],
+      [
+        {
+          sourceId: 'contoso',
+          workload: 'EXCHANGE',
+          artifacts: [
+            { protectedResourceId: 'a', restorePointId: 'r1' },
+            { protectedResourceId: 'b', restorePointId: 'r1' },
+          ],
+        },
+        'input.artifacts[1].restorePointId',
+      ],
     ])('refuses %j with BAD_USER_INPUT (%s) and writes nothing', async (input, argument) => {
       const answer = await create(input);
       expect(errorOf(answer)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
@@ -68,12 +112,18 @@ describe('mutations', () => {
     it('passes a Graph validation refusal on as UPSTREAM_ERROR with the upstream code', async () => {
       const many = Array.from({ length: 1001 }, (_, i) => ({ protectedResourceId: `m${i}`, restorePointId: `m${i}-rp` }));
       const answer = await create({ sourceId: 'contoso', workload: 'EXCHANGE', artifacts: many });
-      expect(errorOf(answer)?.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', sourceId: 'contoso', upstreamStatus: 413, upstreamCode: 'RestoreArtifactsLimitBreached' });
+      expect(errorOf(answer)?.extensions).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        sourceId: 'contoso',
+        upstreamStatus: 413,
+        upstreamCode: 'RestoreArtifactsLimitBreached',
+      });
     });
   });
 
   describe('activateRestoreSession and deleteRestoreSession', () => {
-    const draft = () => h.graph.store.create('oneDrive', [{ restorePointId: 'drive-9-rp-1', destinationType: 'new' }], { application: { id: 'x', displayName: 'Tests' } });
+    const draft = () =>
+      h.graph.store.create('oneDrive', [{ restorePointId: 'drive-9-rp-1', destinationType: 'new' }], { application: { id: 'x', displayName: 'Tests' } });
 
     it('activates a DRAFT: the upstream session moves to activating', async () => {
       const record = draft();
@@ -106,7 +156,9 @@ describe('mutations', () => {
     });
 
     it('answers NOT_FOUND for an id that does not exist and BAD_USER_INPUT for a malformed one', async () => {
-      const missing = await h.query(`mutation($id: ID!) { activateRestoreSession(id: $id) { restoreSession { id } } }`, { id: gid('00000000-0000-4000-8000-00000000abcd') });
+      const missing = await h.query(`mutation($id: ID!) { activateRestoreSession(id: $id) { restoreSession { id } } }`, {
+        id: gid('00000000-0000-4000-8000-00000000abcd'),
+      });
       expect(errorOf(missing)?.extensions).toMatchObject({ code: 'NOT_FOUND', sourceId: 'contoso' });
       const malformed = await h.query(`mutation { deleteRestoreSession(id: "%%") { deletedId } }`);
       expect(errorOf(malformed)?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'id' });
@@ -139,7 +191,8 @@ describe('mutations', () => {
   });
 
   describe('startVeeamExploreSession and stopRestoreSession', () => {
-    const start = (input: unknown) => h.query(`mutation($input: StartVeeamExploreSessionInput!) { startVeeamExploreSession(input: $input) { ${PAYLOAD} } }`, { input });
+    const start = (input: unknown) =>
+      h.query(`mutation($input: StartVeeamExploreSessionInput!) { startVeeamExploreSession(input: $input) { ${PAYLOAD} } }`, { input });
 
     it('starts an explore session from an organisation and from a job (v8: 201), visible in the next list', async () => {
       const org = h.veeam.organizations[1];
@@ -158,7 +211,10 @@ describe('mutations', () => {
 
     it.each([
       [{ sourceId: 'vbo-eu', type: 'VEX' }, 'input.organizationId'],
-      [{ sourceId: 'vbo-eu', type: 'VEX', organizationId: '0f8fad5b-d9cb-469f-a165-70867728950e', jobId: '0f8fad5b-d9cb-469f-a165-70867728950e' }, 'input.organizationId'],
+      [
+        { sourceId: 'vbo-eu', type: 'VEX', organizationId: '0f8fad5b-d9cb-469f-a165-70867728950e', jobId: '0f8fad5b-d9cb-469f-a165-70867728950e' },
+        'input.organizationId',
+      ],
       [{ sourceId: 'vbo-eu', type: 'VEX', organizationId: 'contoso' }, 'input.organizationId'],
       [{ sourceId: 'vbo-eu', type: 'VEX', jobId: 'nightly' }, 'input.jobId'],
       [{ sourceId: 'vbo-eu', type: 'VEX', jobId: '0f8fad5b-d9cb-469f-a165-70867728950e', pointInTime: 'last tuesday' }, 'input.pointInTime'],

@@ -16,13 +16,18 @@ describe('partial results when a source fails', () => {
   it('returns the other source’s sessions plus one UPSTREAM_UNAVAILABLE error naming the source that is down', async () => {
     h.veeam.server.faults.update({ down: true });
     await h.refresh(); // the index's latest read meets the fault
-    const answer = await h.query('{ restoreSessions(first: 500) { totalCount nodes { vendor } } restoreSessionStats { total bySource { source { id } count } } }');
+    const answer = await h.query(
+      '{ restoreSessions(first: 500) { totalCount nodes { vendor } } restoreSessionStats { total bySource { source { id } count } } }',
+    );
     expect(answer.status).toBe(200);
     expect(answer.body.data.restoreSessions.totalCount).toBe(50);
     expect(answer.body.data.restoreSessions.nodes.every((n: { vendor: string }) => n.vendor === 'MICROSOFT_GRAPH')).toBe(true);
     expect(answer.body.data.restoreSessionStats).toEqual({ total: 50, bySource: [{ source: { id: 'contoso' }, count: 50 }] });
     expect(answer.body.errors).toHaveLength(1);
-    expect(answer.body.errors![0]).toMatchObject({ path: ['restoreSessions'], extensions: { code: 'UPSTREAM_UNAVAILABLE', sourceId: 'vbo-eu', vendor: 'VEEAM' } });
+    expect(answer.body.errors![0]).toMatchObject({
+      path: ['restoreSessions'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', sourceId: 'vbo-eu', vendor: 'VEEAM' },
+    });
     expect(answer.body.errors![0].message).toContain('vbo-eu');
     expect(answer.body.errors![0].extensions).not.toHaveProperty('stacktrace');
   });
@@ -37,7 +42,13 @@ describe('partial results when a source fails', () => {
     expect(vbo.lastError).toMatch(/vbo-eu/);
     const ready = await h.http('/readyz');
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.text)).toEqual({ status: 'degraded', sources: [{ id: 'contoso', vendor: 'MICROSOFT_GRAPH', health: 'UP', sync: 'LIVE' }, { id: 'vbo-eu', vendor: 'VEEAM', health: 'DOWN', sync: 'FAILED' }] });
+    expect(JSON.parse(ready.text)).toEqual({
+      status: 'degraded',
+      sources: [
+        { id: 'contoso', vendor: 'MICROSOFT_GRAPH', health: 'UP', sync: 'LIVE' },
+        { id: 'vbo-eu', vendor: 'VEEAM', health: 'DOWN', sync: 'FAILED' },
+      ],
+    });
     const metrics = (await h.http('/metrics')).text;
     expect(metrics).toContain('gateway_source_health{source="vbo-eu",vendor="VEEAM",health="DOWN"} 1');
 
@@ -53,7 +64,12 @@ describe('partial results when a source fails', () => {
     await h.refresh(); // the index's latest read meets the fault
     const throttled = await h.query('{ restoreSessions { totalCount } }');
     expect(throttled.body.data.restoreSessions.totalCount).toBe(70);
-    expect(throttled.body.errors![0].extensions).toMatchObject({ code: 'UPSTREAM_THROTTLED', sourceId: 'contoso', vendor: 'MICROSOFT_GRAPH', retryAfterSeconds: 30 });
+    expect(throttled.body.errors![0].extensions).toMatchObject({
+      code: 'UPSTREAM_THROTTLED',
+      sourceId: 'contoso',
+      vendor: 'MICROSOFT_GRAPH',
+      retryAfterSeconds: 30,
+    });
   });
 
   it('retries a short throttle burst honouring a fractional Retry-After and answers in full', async () => {
@@ -80,6 +96,9 @@ describe('partial results when a source fails', () => {
     const answer = await h.query(`query($id: ID!) { restoreSession(id: $id) { id } sources { id } }`, { id: veeamId });
     expect(answer.body.data.restoreSession).toBeNull();
     expect(answer.body.data.sources).toHaveLength(2);
-    expect(answer.body.errors![0]).toMatchObject({ path: ['restoreSession'], extensions: { code: 'UPSTREAM_UNAVAILABLE', sourceId: 'vbo-eu', upstreamStatus: 503 } });
+    expect(answer.body.errors![0]).toMatchObject({
+      path: ['restoreSession'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', sourceId: 'vbo-eu', upstreamStatus: 503 },
+    });
   });
 });

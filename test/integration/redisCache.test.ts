@@ -19,7 +19,7 @@ describeWithRedis('Redis as the shared index and cache of several replicas (the 
   let veeam: VeeamSimulator;
   let a: Harness;
   let b: Harness;
-  const withRedis = { configure: (raw: Record<string, any>) => Object.assign(raw.cache, { redis: { url: REDIS_URL }, sessionTtlSeconds: 60 }) }; // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
+  const withRedis = { configure: (raw: Record<string, any>) => Object.assign(raw.cache, { redis: { url: REDIS_URL }, sessionTtlSeconds: 60 }) };
 
   beforeAll(async () => {
     [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 150 }), startVeeamSimulator({ sessionCount: 150 })]);
@@ -61,11 +61,17 @@ describeWithRedis('Redis as the shared index and cache of several replicas (the 
     const id = encodeGlobalId('vbo-eu', record.id);
     await until(async () => (await b.query(`query($id: ID!) { node(id: $id) { id } }`, { id })).body.data.node !== null, 'B holds the new session');
     const readB = async () => {
-      const answer = await b.query(`query($id: ID!, $f: RestoreSessionFilter) { node(id: $id) { ... on RestoreSession { status } } restoreSessions(filter: $f) { nodes { status } } }`, { id, f: { search: record.id } });
+      const answer = await b.query(
+        `query($id: ID!, $f: RestoreSessionFilter) { node(id: $id) { ... on RestoreSession { status } } restoreSessions(filter: $f) { nodes { status } } }`,
+        { id, f: { search: record.id } },
+      );
       return [answer.body.data.node.status, answer.body.data.restoreSessions.nodes.map((n: { status: string }) => n.status)];
     };
     expect(await readB()).toEqual(['RUNNING', ['RUNNING']]);
-    expect((await a.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { status } } }`, { id })).body.data.stopRestoreSession.restoreSession.status).toBe('COMPLETED');
+    expect(
+      (await a.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { status } } }`, { id })).body.data.stopRestoreSession.restoreSession
+        .status,
+    ).toBe('COMPLETED');
     expect(await readB()).toEqual(['COMPLETED', ['COMPLETED']]);
   });
 

@@ -7,10 +7,14 @@ import { describeWithRedis, REDIS_URL } from '../support/redis';
 /** Upstream calls (token requests aside) that keeping the index current costs over one simulated minute. */
 async function callsPerMinute(replicas: number): Promise<{ graph: number; veeam: number }> {
   const clock = new ManualClock();
-  const [graph, veeam]: [GraphSimulator, VeeamSimulator] = await Promise.all([startGraphSimulator({ sessionCount: 300 }), startVeeamSimulator({ sessionCount: 300 })]);
+  const [graph, veeam]: [GraphSimulator, VeeamSimulator] = await Promise.all([
+    startGraphSimulator({ sessionCount: 300 }),
+    startVeeamSimulator({ sessionCount: 300 }),
+  ]);
   const gateways: Harness[] = [];
   try {
-    for (let i = 0; i < replicas; i++) gateways.push(await startHarnessGateway(graph, veeam, { clock, configure: (raw) => (raw.cache.redis = { url: REDIS_URL }) }));
+    for (let i = 0; i < replicas; i++)
+      gateways.push(await startHarnessGateway(graph, veeam, { clock, configure: (raw) => (raw.cache.redis = { url: REDIS_URL }) }));
     const quiet = () => until(() => gateways.every((g) => !g.gateway.services.indexes.busy), 'the background reads to finish');
     await quiet();
     graph.server.counters.reset();

@@ -4,7 +4,8 @@ import { startVeeamSimulator } from '../../src/simulators/veeam/server';
 import { startHarness, startHarnessGateway, GRAPH_ROUTES, VEEAM_ROUTES, type Harness } from '../support/harness';
 import { ManualClock, until } from '../support/manualClock';
 
-const node = (h: Harness, id: string) => h.query(`query($id: ID!) { node(id: $id) { ... on RestoreSession { status } } }`, { id }).then((a) => a.body.data.node as { status: string } | null);
+const node = (h: Harness, id: string) =>
+  h.query(`query($id: ID!) { node(id: $id) { ... on RestoreSession { status } } }`, { id }).then((a) => a.body.data.node as { status: string } | null);
 const veeamId = (vendorId: string) => encodeGlobalId('vbo-eu', vendorId);
 const graphId = (vendorId: string) => encodeGlobalId('contoso', vendorId);
 
@@ -18,7 +19,13 @@ describe('the session index: Veeam v8 through its change feed', () => {
   let h: Harness;
   const clock = new ManualClock();
   beforeAll(async () => {
-    h = await startHarness({ clock, graph: { sessionCount: 20 }, veeam: { sessionCount: 60 }, veeamVersion: 'v8', configure: (raw) => (raw.sync = { feedWaitSeconds: 5 }) });
+    h = await startHarness({
+      clock,
+      graph: { sessionCount: 20 },
+      veeam: { sessionCount: 60 },
+      veeamVersion: 'v8',
+      configure: (raw) => (raw.sync = { feedWaitSeconds: 5 }),
+    });
   });
   afterAll(() => h.close());
 
@@ -49,13 +56,18 @@ describe('the session index: Veeam v8 through its change feed', () => {
     expect(veeam.lagSeconds).toBeGreaterThanOrEqual(0);
     expect(veeam.lagSeconds).toBeLessThanOrEqual(10);
   });
-
 });
 
 describe('the session index: when the Veeam v8 feed forgets the token, or is not there', () => {
   it('takes a new feed position and reads everything again when the server no longer knows its token', async () => {
     const clock = new ManualClock();
-    const h = await startHarness({ clock, graph: { sessionCount: 5 }, veeam: { sessionCount: 20, changeFeedRetention: 5 }, veeamVersion: 'v8', configure: (raw) => (raw.sync = { feedWaitSeconds: 5 }) });
+    const h = await startHarness({
+      clock,
+      graph: { sessionCount: 5 },
+      veeam: { sessionCount: 20, changeFeedRetention: 5 },
+      veeamVersion: 'v8',
+      configure: (raw) => (raw.sync = { feedWaitSeconds: 5 }),
+    });
     try {
       const beforeFull = await fullReads(h, 'vbo-eu');
       // The feed fails: the syncer rests (on the manual clock) while more changes happen than the feed keeps.
@@ -87,7 +99,12 @@ describe('the session index: when the Veeam v8 feed forgets the token, or is not
       h.resetCounters();
       await tick(h, clock, 5_000);
       expect(await node(h, veeamId(record.id))).toEqual({ status: 'RUNNING' });
-      expect(h.veeam.server.counters.requests().filter((r) => r.route === VEEAM_ROUTES.list).map((r) => r.url)).toEqual([expect.stringMatching(/startTimeFrom=.*orderBy=CreationTime|orderBy=CreationTime.*startTimeFrom=/)]);
+      expect(
+        h.veeam.server.counters
+          .requests()
+          .filter((r) => r.route === VEEAM_ROUTES.list)
+          .map((r) => r.url),
+      ).toEqual([expect.stringMatching(/startTimeFrom=.*orderBy=CreationTime|orderBy=CreationTime.*startTimeFrom=/)]);
     } finally {
       await h.close();
     }
@@ -148,7 +165,9 @@ describe('the session index: Veeam v6 and Graph by polling, on the injected cloc
   });
 
   it('puts a mutation’s result in the index before it answers', async () => {
-    const created = await h.query('mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: EXCHANGE }) { restoreSession { id status } } }');
+    const created = await h.query(
+      'mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: EXCHANGE }) { restoreSession { id status } } }',
+    );
     const { id } = created.body.data.createGraphRestoreSession.restoreSession;
     expect(await node(h, id)).toEqual({ status: 'DRAFT' });
     const deleted = await h.query(`mutation { deleteRestoreSession(id: "${id}") { deletedId } }`);
@@ -167,7 +186,13 @@ describe('the session index while a source warms up', () => {
       await h.gateway.services.indexes.index('vbo-eu')!.warmed;
       const ready = await h.http('/readyz');
       expect(ready.status).toBe(503);
-      expect(JSON.parse(ready.text)).toMatchObject({ status: 'warming', sources: [{ id: 'contoso', sync: 'WARMING' }, { id: 'vbo-eu', sync: 'LIVE' }] });
+      expect(JSON.parse(ready.text)).toMatchObject({
+        status: 'warming',
+        sources: [
+          { id: 'contoso', sync: 'WARMING' },
+          { id: 'vbo-eu', sync: 'LIVE' },
+        ],
+      });
       const answer = await h.query('{ restoreSessions { totalCount } sources { id sync { state } } }');
       expect(answer.body.data.restoreSessions.totalCount).toBe(30);
       expect(answer.body.errors).toHaveLength(1);

@@ -5,7 +5,7 @@ import { collect, waitFor, waitForSubscriptions, wsClient } from '../support/wsC
 import { BoundedQueue } from '../../src/live/boundedQueue';
 
 /** An index that reads new sessions every 0.1 s and live ones every 0.15 s: changes arrive quickly. */
-const LIVE = (raw: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
+const LIVE = (raw: Record<string, any>) => {
   raw.cache.listTtlSeconds = 0.1;
   raw.sync = { liveIntervalSeconds: 0.15 };
 };
@@ -13,16 +13,26 @@ const LIVE = (raw: Record<string, any>) => { // eslint-disable-line @typescript-
 describe('subscriptions over graphql-ws', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ graph: { sessionCount: 20, lifecycle: { activatingMs: 400, perArtifactMs: 400, parallelArtifacts: 1 } }, veeam: { sessionCount: 20 }, configure: LIVE });
+    h = await startHarness({
+      graph: { sessionCount: 20, lifecycle: { activatingMs: 400, perArtifactMs: 400, parallelArtifacts: 1 } },
+      veeam: { sessionCount: 20 },
+      configure: LIVE,
+    });
   });
   afterAll(() => h.close());
 
   it('follows a Graph draft through ACTIVATING, RUNNING and a terminal status with progress increasing, then completes', async () => {
-    const created = await h.query(`mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: ONEDRIVE, artifacts: [{ protectedResourceId: "d1", restorePointId: "d1-rp-1" }, { protectedResourceId: "d2", restorePointId: "d2-rp-1" }, { protectedResourceId: "fail-3", restorePointId: "fail-3-rp-1" }] }) { restoreSession { id } } }`);
+    const created = await h.query(
+      `mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: ONEDRIVE, artifacts: [{ protectedResourceId: "d1", restorePointId: "d1-rp-1" }, { protectedResourceId: "d2", restorePointId: "d2-rp-1" }, { protectedResourceId: "fail-3", restorePointId: "fail-3-rp-1" }] }) { restoreSession { id } } }`,
+    );
     const id = created.body.data.createGraphRestoreSession.restoreSession.id;
     const client = wsClient(h.url);
     try {
-      const sub = collect<{ restoreSessionProgress: { status: string; progress: { completed: number; failed: number; total: number } } }>(client, `subscription($id: ID!) { restoreSessionProgress(id: $id) { status progress { completed failed total } } }`, { id });
+      const sub = collect<{ restoreSessionProgress: { status: string; progress: { completed: number; failed: number; total: number } } }>(
+        client,
+        `subscription($id: ID!) { restoreSessionProgress(id: $id) { status progress { completed failed total } } }`,
+        { id },
+      );
       await waitFor(() => sub.items.length > 0);
       expect(sub.items[0].restoreSessionProgress.status).toBe('DRAFT');
       expect((await h.query(`mutation($id: ID!) { activateRestoreSession(id: $id) { restoreSession { status } } }`, { id })).body.errors).toBeUndefined();
@@ -44,14 +54,24 @@ describe('subscriptions over graphql-ws', () => {
   it('reports a Veeam session created upstream and then stopped through the gateway', async () => {
     const client = wsClient(h.url);
     try {
-      const sub = collect<{ restoreSessionChanged: { kind: string; session: { vendorId: string; status: string } } }>(client, `subscription { restoreSessionChanged(filter: { vendors: [VEEAM] }) { kind session { vendorId status } } }`);
+      const sub = collect<{ restoreSessionChanged: { kind: string; session: { vendorId: string; status: string } } }>(
+        client,
+        `subscription { restoreSessionChanged(filter: { vendors: [VEEAM] }) { kind session { vendorId status } } }`,
+      );
       await waitForSubscriptions(h.http, 1);
       const record = h.veeam.addSession({ state: 'Working' });
       await waitFor(() => sub.items.some((i) => i.restoreSessionChanged.session.vendorId === record.id));
-      expect(sub.items.find((i) => i.restoreSessionChanged.session.vendorId === record.id)?.restoreSessionChanged).toMatchObject({ kind: 'CREATED', session: { status: 'RUNNING' } });
+      expect(sub.items.find((i) => i.restoreSessionChanged.session.vendorId === record.id)?.restoreSessionChanged).toMatchObject({
+        kind: 'CREATED',
+        session: { status: 'RUNNING' },
+      });
       await h.query(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, { id: encodeGlobalId('vbo-eu', record.id) });
       await waitFor(() => sub.items.some((i) => i.restoreSessionChanged.kind === 'UPDATED' && i.restoreSessionChanged.session.vendorId === record.id));
-      expect(sub.items.filter((i) => i.restoreSessionChanged.session.vendorId === record.id).map((i) => [i.restoreSessionChanged.kind, i.restoreSessionChanged.session.status])).toEqual([
+      expect(
+        sub.items
+          .filter((i) => i.restoreSessionChanged.session.vendorId === record.id)
+          .map((i) => [i.restoreSessionChanged.kind, i.restoreSessionChanged.session.status]),
+      ).toEqual([
         ['CREATED', 'RUNNING'],
         ['UPDATED', 'COMPLETED'],
       ]);
@@ -73,9 +93,13 @@ describe('subscriptions over graphql-ws', () => {
         quiet.resetCounters();
         for (let i = 0; i < 10; i++) await clock.advance(2_000); // 20 s of background sync
         await until(() => quiet.graph.server.counters.count(GRAPH_ROUTES.batch) >= 10, 'the live re-reads');
-        const calls = { graphBatch: quiet.graph.server.counters.count(GRAPH_ROUTES.batch), graphList: quiet.graph.server.counters.count(GRAPH_ROUTES.list), veeamList: quiet.veeam.server.counters.count(VEEAM_ROUTES.list) };
+        const calls = {
+          graphBatch: quiet.graph.server.counters.count(GRAPH_ROUTES.batch),
+          graphList: quiet.graph.server.counters.count(GRAPH_ROUTES.list),
+          veeamList: quiet.veeam.server.counters.count(VEEAM_ROUTES.list),
+        };
         subs.forEach((sub) => sub.stop());
-        await Promise.all(clients.map((c) => c.dispose()));
+        await Promise.all(clients.map(async (c) => c.dispose()));
         return calls;
       };
       const none = await callsOver(0);
@@ -109,7 +133,14 @@ describe('subscriptions over graphql-ws', () => {
 describe('subscriptions with caller authentication', () => {
   it('authenticates in connection_init: refused without a key, served with a reader key', async () => {
     const key = 'subscriber-key-0123456789';
-    const h = await startHarness({ graph: { sessionCount: 3 }, veeam: { sessionCount: 3 }, configure: (raw) => { LIVE(raw); raw.auth = { mode: 'apiKey', apiKeys: [{ key, role: 'reader' }] }; } });
+    const h = await startHarness({
+      graph: { sessionCount: 3 },
+      veeam: { sessionCount: 3 },
+      configure: (raw) => {
+        LIVE(raw);
+        raw.auth = { mode: 'apiKey', apiKeys: [{ key, role: 'reader' }] };
+      },
+    });
     try {
       const anonymous = wsClient(h.url);
       const refused = collect(anonymous, 'subscription { restoreSessionChanged { kind } }');
@@ -118,7 +149,9 @@ describe('subscriptions with caller authentication', () => {
       await anonymous.dispose();
       const reader = wsClient(h.url, { 'x-api-key': key });
       const id = encodeGlobalId('vbo-eu', [...h.veeam.sessions.values()].find((s) => s.state === 'Stopped')!.id);
-      const sub = collect<{ restoreSessionProgress: { status: string } }>(reader, 'subscription($id: ID!) { restoreSessionProgress(id: $id) { status } }', { id });
+      const sub = collect<{ restoreSessionProgress: { status: string } }>(reader, 'subscription($id: ID!) { restoreSessionProgress(id: $id) { status } }', {
+        id,
+      });
       await sub.done;
       expect(sub.errors).toEqual([]);
       expect(sub.items).toHaveLength(1); // already terminal: one answer, then complete

@@ -12,7 +12,7 @@ describeWithRedis('subscriptions across two replicas sharing the real Redis', ()
 
   beforeAll(async () => {
     [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 20 }), startVeeamSimulator({ sessionCount: 20 })]);
-    const configure = (raw: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const configure = (raw: Record<string, any>) => {
       raw.cache.listTtlSeconds = 0.1;
       raw.cache.redis = { url: REDIS_URL };
       raw.sync = { liveIntervalSeconds: 0.15 };

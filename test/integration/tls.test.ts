@@ -20,7 +20,11 @@ describe('per-source TLS trust for Veeam servers with their own CA', () => {
     } finally {
       await withCa.close();
     }
-    const insecure = await startHarness({ graph: { sessionCount: 2 }, veeam: { sessionCount: 3 }, configure: (raw) => (raw.sources[1].tls = { insecureSkipVerify: true }) });
+    const insecure = await startHarness({
+      graph: { sessionCount: 2 },
+      veeam: { sessionCount: 3 },
+      configure: (raw) => (raw.sources[1].tls = { insecureSkipVerify: true }),
+    });
     try {
       expect((await insecure.query('{ restoreSessions { totalCount } }')).body.data.restoreSessions.totalCount).toBe(5);
       expect(insecure.logs.find((l) => l.level === 40 && l.source === 'vbo-eu')?.msg).toMatch(/TLS verification is off/);

@@ -19,7 +19,9 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
   beforeEach(() => h.resetCounters());
 
   it('lists 100 Veeam sessions with organization { name } for at most one call per distinct organisation', async () => {
-    const answer = await h.query(`{ restoreSessions(first: 100, filter: { vendors: [VEEAM] }) { nodes { ... on VeeamRestoreSession { organizationName organization { id name } } } } }`);
+    const answer = await h.query(
+      `{ restoreSessions(first: 100, filter: { vendors: [VEEAM] }) { nodes { ... on VeeamRestoreSession { organizationName organization { id name } } } } }`,
+    );
     expect(answer.body.errors).toBeUndefined();
     const nodes = answer.body.data.restoreSessions.nodes as Array<{ organizationName: string; organization: { id: string; name: string } | null }>;
     expect(nodes).toHaveLength(100);
@@ -45,8 +47,17 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
   });
 
   it('answers node and nodes of a warm source from its index, with no upstream call', async () => {
-    const ids = [...h.graph.store.all().slice(0, 40).map((s) => encodeGlobalId('contoso', s.id)), ...[...h.veeam.sessions.keys()].slice(0, 40).map((id) => encodeGlobalId('vbo-eu', id))];
-    const answer = await h.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on GraphRestoreSession { graphStatus } ... on VeeamRestoreSession { state } } }`, { ids });
+    const ids = [
+      ...h.graph.store
+        .all()
+        .slice(0, 40)
+        .map((s) => encodeGlobalId('contoso', s.id)),
+      ...[...h.veeam.sessions.keys()].slice(0, 40).map((id) => encodeGlobalId('vbo-eu', id)),
+    ];
+    const answer = await h.query(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on GraphRestoreSession { graphStatus } ... on VeeamRestoreSession { state } } }`,
+      { ids },
+    );
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.nodes.map((n: { id: string }) => n.id)).toEqual(ids);
     expect(h.graph.server.counters.total() + h.veeam.server.counters.count(VEEAM_ROUTES.get)).toBe(0);
@@ -69,7 +80,10 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
       // A fresh gateway on the slowed simulator: its first read takes 3 s.
       const fresh = await startHarnessGatewayWarming(slow);
       try {
-        const ids = slow.graph.store.all().slice(0, 40).map((s) => encodeGlobalId('contoso', s.id));
+        const ids = slow.graph.store
+          .all()
+          .slice(0, 40)
+          .map((s) => encodeGlobalId('contoso', s.id));
         slow.resetCounters();
         const answer = await fresh.query(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
         expect(answer.body.data.nodes.map((n: { id: string }) => n.id)).toEqual(ids);
@@ -107,7 +121,10 @@ describe('upstream call counts (DataLoader batching and dedup)', () => {
     const badGraphId = encodeGlobalId('contoso', 'not-a-guid');
     const missingVeeam = encodeGlobalId('vbo-eu', '00000000-0000-4000-8000-000000000000');
     const otherSource = encodeGlobalId('retired-source', '00000000-0000-4000-8000-000000000000');
-    const answer = await h.query(`query($ids: [ID!]!, $one: ID!) { nodes(ids: $ids) { id } restoreSession(id: $one) { id } }`, { ids: [missing, badGraphId, missingVeeam, otherSource], one: missingVeeam });
+    const answer = await h.query(`query($ids: [ID!]!, $one: ID!) { nodes(ids: $ids) { id } restoreSession(id: $one) { id } }`, {
+      ids: [missing, badGraphId, missingVeeam, otherSource],
+      one: missingVeeam,
+    });
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data).toEqual({ nodes: [null, null, null, null], restoreSession: null });
   });

@@ -22,7 +22,11 @@ sources:
   - { id: vbo-eu, vendor: veeam, name: VBO, baseUrl: "${sims.veeam.url}", apiVersion: v6, auth: { username: 'TECH\\svc-gateway', password: "\${VBO_PASSWORD}" } }
 `;
   const count = async (port: number, search: string) => {
-    const res = await request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ restoreSessions(filter: { search: "${search}" }) { totalCount } }` }) });
+    const res = await request(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ restoreSessions(filter: { search: "${search}" }) { totalCount } }` }),
+    });
     return ((await res.body.json()) as { data: { restoreSessions: { totalCount: number } } }).data.restoreSessions.totalCount;
   };
   const holds = (gw: GatewayProcess) => gw.logs().some((l) => l.msg === 'this replica now reads the source (lease taken)');

@@ -28,9 +28,11 @@ sources:
 `;
   const env = () => ({ GRAPH_SECRET: sims.graph.clientSecret });
   // The list comes from the index; the artifacts are read upstream during the request (slowed below).
-  const QUERY = '{ restoreSessions(first: 1, filter: { workloads: [EXCHANGE] }) { totalCount nodes { ... on GraphRestoreSession { artifacts { totalCount } } } } }';
+  const QUERY =
+    '{ restoreSessions(first: 1, filter: { workloads: [EXCHANGE] }) { totalCount nodes { ... on GraphRestoreSession { artifacts { totalCount } } } } }';
   const SLOW = { routeMatch: '/{artifacts}' };
-  const listQuery = (port: number) => request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+  const listQuery = (port: number) =>
+    request(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) });
   const readyz = async (port: number) => {
     const res = await request(`http://127.0.0.1:${port}/readyz`);
     return { status: res.statusCode, body: (await res.body.json()) as { status: string } };
@@ -94,7 +96,10 @@ sources:
     const port = await freePort();
     const gw = startWithNpm({ ...env(), GATEWAY_CONFIG: writeConfig(configFor(port)) });
     await waitUntilReady(port);
-    const children = execFileSync('pgrep', ['-P', String(gw.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    const children = execFileSync('pgrep', ['-P', String(gw.child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
     expect(children).toHaveLength(1); // `exec`: node replaced the shell
     const nodePid = children[0];
     expect(execFileSync('ps', ['-o', 'args=', '-p', String(nodePid)], { encoding: 'utf8' })).toContain('dist/main.js');
@@ -108,7 +113,10 @@ sources:
 
   it('finishes within the grace period when a request runs longer, still exiting 0', async () => {
     const port = await freePort();
-    const gw = startCompiledGateway(writeConfig(configFor(port).replace('shutdownGraceSeconds: 5', 'shutdownGraceSeconds: 1').replace('shutdownDelaySeconds: 1', 'shutdownDelaySeconds: 0')), env());
+    const gw = startCompiledGateway(
+      writeConfig(configFor(port).replace('shutdownGraceSeconds: 5', 'shutdownGraceSeconds: 1').replace('shutdownDelaySeconds: 1', 'shutdownDelaySeconds: 0')),
+      env(),
+    );
     await waitUntilReady(port);
     sims.graph.server.faults.update({ latencyMs: 20_000, ...SLOW });
     const inFlight = listQuery(port).then(
@@ -131,7 +139,9 @@ sources:
     first.child.kill('SIGTERM');
     await first.exited;
     expect(code).toBe(1);
-    expect(second.stderr().trim().split('\n')).toEqual([`gateway: port ${port} on 127.0.0.1 is already in use: stop what holds it, or set PORT (or server.port) to another port`]);
+    expect(second.stderr().trim().split('\n')).toEqual([
+      `gateway: port ${port} on 127.0.0.1 is already in use: stop what holds it, or set PORT (or server.port) to another port`,
+    ]);
   }, 40_000);
 
   it('logs the start-up check of each source: refused credentials are named before any query, and /readyz shows the source DOWN', async () => {
@@ -148,7 +158,9 @@ sources:
   }, 40_000);
 
   it('refuses to start on a bad configuration, naming the key', async () => {
-    const child = startCompiledGateway(writeConfig(`sources:\n  - { id: vbo, vendor: veeam, name: V, baseUrl: "https://x:4443", auth: { username: u, password: "\${MISSING_PASSWORD}" } }\n`));
+    const child = startCompiledGateway(
+      writeConfig(`sources:\n  - { id: vbo, vendor: veeam, name: V, baseUrl: "https://x:4443", auth: { username: u, password: "\${MISSING_PASSWORD}" } }\n`),
+    );
     expect((await child.exited).code).toBe(1);
     expect(child.stderr()).toContain('sources[0].auth.password: environment variable MISSING_PASSWORD is not set');
   }, 30_000);
@@ -156,6 +168,8 @@ sources:
   it('shows a YAML syntax error with its line and a caret under the column', async () => {
     const child = startCompiledGateway(writeConfig(`sources:\n  - id: vbo\n    vendor: veeam\n    auth: { username: "TECH\\svc-gateway", password: x }\n`));
     expect((await child.exited).code).toBe(1);
-    expect(child.stderr()).toContain('is not valid YAML: Invalid escape sequence \\s\n  line 4, column 28:\n        auth: { username: "TECH\\svc-gateway", password: x }\n                               ^');
+    expect(child.stderr()).toContain(
+      'is not valid YAML: Invalid escape sequence \\s\n  line 4, column 28:\n        auth: { username: "TECH\\svc-gateway", password: x }\n                               ^',
+    );
   }, 30_000);
 });

@@ -6,7 +6,7 @@ const LIST = '{ restoreSessions(first: 500) { totalCount nodes { vendor } } }';
  * The background reads rest (long intervals): each test makes the index read its sources once,
  * now, and counts what that read cost the upstream.
  */
-const RESTING = (raw: Record<string, any>) => { // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
+const RESTING = (raw: Record<string, any>) => {
   raw.cache.listTtlSeconds = 3600;
   raw.sync = { liveIntervalSeconds: 600, reconcileIntervalSeconds: 86_400 };
 };

@@ -11,7 +11,10 @@ const LIST = '{ restoreSessions(first: 5) { totalCount } }';
 
 describe('circuit breaker: on by default, and a probe always resolves', () => {
   it('an empty configuration gives every source the documented breaker (5 failures, 10 s)', () => {
-    const config = parseConfig({ sources: [{ id: 'v', vendor: 'veeam', name: 'V', baseUrl: 'https://v:4443', auth: { username: 'u', password: 'p' } }] }, { env: {} });
+    const config = parseConfig(
+      { sources: [{ id: 'v', vendor: 'veeam', name: 'V', baseUrl: 'https://v:4443', auth: { username: 'u', password: 'p' } }] },
+      { env: {} },
+    );
     expect(config.sources[0].circuitBreaker).toEqual({ failureThreshold: 5, openSeconds: 10 });
     expect(config.sources[0].retries).toEqual({ max: 2, maxRetryAfterSeconds: 5 });
   });
@@ -103,7 +106,11 @@ describe('hostile input costs bounded time, memory and upstream calls', () => {
 
   it('refuses a 900 KB operation name without echoing it', async () => {
     const name = `Op${'x'.repeat(900_000)}`;
-    const answer = await h.http('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Short { sources { id } }', operationName: name }) });
+    const answer = await h.http('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query Short { sources { id } }', operationName: name }),
+    });
     expect(answer.status).toBe(400);
     expect(answer.text.length).toBeLessThan(300);
     expect(JSON.parse(answer.text).errors[0].extensions.code).toBe('BAD_REQUEST');
@@ -129,7 +136,9 @@ describe('hostile input costs bounded time, memory and upstream calls', () => {
     const tooMany = await h.query('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
     expect(tooMany.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'ids' });
     expect(h.veeam.server.counters.total() + h.graph.server.counters.total()).toBe(0);
-    const costly = await h.query('query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events(first: 50) { nodes { id title } } } } }', { ids: ids.slice(0, 500) }); // 500 × 50 × 3 = 75,000
+    const costly = await h.query('query($ids: [ID!]!) { nodes(ids: $ids) { ... on VeeamRestoreSession { events(first: 50) { nodes { id title } } } } }', {
+      ids: ids.slice(0, 500),
+    }); // 500 × 50 × 3 = 75,000
     expect(codes(costly)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(h.veeam.server.counters.total()).toBe(0);
   });
@@ -239,7 +248,15 @@ describe('who did what: authentication, refusals and request lines in the log', 
       graph: { sessionCount: 3 },
       veeam: { sessionCount: 3 },
       configure: (raw) => {
-        raw.auth = { mode: 'jwt', jwt: { secret: SECRET, issuer: 'https://idp.example', audience: 'restore-gateway', roleMapping: { reader: ['Restore.Reader'], operator: ['Restore.Operator'] } } };
+        raw.auth = {
+          mode: 'jwt',
+          jwt: {
+            secret: SECRET,
+            issuer: 'https://idp.example',
+            audience: 'restore-gateway',
+            roleMapping: { reader: ['Restore.Reader'], operator: ['Restore.Operator'] },
+          },
+        };
       },
     });
   });
@@ -271,10 +288,19 @@ describe('who did what: authentication, refusals and request lines in the log', 
 
   it('writes an audit line for a refused mutation, and request lines carry the caller and the error codes', async () => {
     const reader = { authorization: `Bearer ${await token({ roles: ['Restore.Reader'] })}` };
-    const answer = await h.query(`mutation Stop { stopRestoreSession(id: "${veeamId('00000000-0000-4000-8000-000000000001')}") { restoreSession { id } } }`, undefined, reader);
+    const answer = await h.query(
+      `mutation Stop { stopRestoreSession(id: "${veeamId('00000000-0000-4000-8000-000000000001')}") { restoreSession { id } } }`,
+      undefined,
+      reader,
+    );
     expect(codes(answer)).toEqual(['FORBIDDEN']);
     expect(h.logs.find((l) => l.audit === true && l.outcome === 'FORBIDDEN')).toMatchObject({ action: 'stopRestoreSession', caller: 'user-7', role: 'reader' });
-    expect(h.logs.find((l) => l.msg === 'graphql request' && l.operation === 'Stop')).toMatchObject({ caller: 'user-7', role: 'reader', outcome: 'error', codes: ['FORBIDDEN'] });
+    expect(h.logs.find((l) => l.msg === 'graphql request' && l.operation === 'Stop')).toMatchObject({
+      caller: 'user-7',
+      role: 'reader',
+      outcome: 'error',
+      codes: ['FORBIDDEN'],
+    });
   });
 
   it('turning requireExp off accepts a token without exp', async () => {

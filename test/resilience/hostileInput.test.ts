@@ -54,22 +54,38 @@ describe('hostile GraphQL and HTTP input', () => {
     expect(tooMuch.status).toBe(400);
     expect(codes(tooMuch)).toEqual(['QUERY_TOO_COMPLEX']);
     expect(tooMuch.body.errors![0].message).toMatch(/cost limit of 50000 exceeded, found 60500/);
-    expect(codes(await h.query('{ restoreSessions(first: 500) { nodes { ... on VeeamRestoreSession { events { nodes { id title } } } } } }'))).toEqual(['QUERY_TOO_COMPLEX']); // default first 50
+    expect(codes(await h.query('{ restoreSessions(first: 500) { nodes { ... on VeeamRestoreSession { events { nodes { id title } } } } } }'))).toEqual([
+      'QUERY_TOO_COMPLEX',
+    ]); // default first 50
   });
 
   it('refuses batched operations, CSRF-prone requests and mutations over GET', async () => {
-    const batch = await h.http('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ sources { id } }' }, { query: '{ sources { id } }' }]) });
+    const batch = await h.http('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ sources { id } }' }, { query: '{ sources { id } }' }]),
+    });
     expect(batch.status).toBe(400);
     const simpleGet = await h.http(`/graphql?query=${encodeURIComponent('{ sources { id } }')}`);
     expect(simpleGet.status).toBe(400); // a plain GET with no preflight header could be a cross-site request
-    const textPlain = await h.http('/graphql', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query: '{ sources { id } }' }) });
+    const textPlain = await h.http('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ sources { id } }' }),
+    });
     expect(textPlain.status).toBe(400);
-    const mutationGet = await h.http(`/graphql?query=${encodeURIComponent('mutation { deleteRestoreSession(id: "x") { deletedId } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const mutationGet = await h.http(`/graphql?query=${encodeURIComponent('mutation { deleteRestoreSession(id: "x") { deletedId } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(mutationGet.status).toBe(405);
   });
 
   it('switches introspection and GraphiQL off for production', async () => {
-    const prod = await startHarness({ graph: { sessionCount: 1 }, veeam: { sessionCount: 1 }, configure: (raw) => Object.assign(raw.server, { introspection: false, graphiql: false }) });
+    const prod = await startHarness({
+      graph: { sessionCount: 1 },
+      veeam: { sessionCount: 1 },
+      configure: (raw) => Object.assign(raw.server, { introspection: false, graphiql: false }),
+    });
     try {
       expect(codes(await prod.query('{ __schema { types { name } } }'))).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       const page = await prod.http('/graphql', { headers: { accept: 'text/html' } });

@@ -10,12 +10,19 @@ describe('no secret leaves the gateway', () => {
       veeam: { sessionCount: 20 },
       configure: (raw) => {
         raw.logging.level = 'trace';
-        raw.auth = { mode: 'apiKey', apiKeys: [{ key: READER_KEY, role: 'reader' }, { key: OPERATOR_KEY, role: 'operator' }] };
+        raw.auth = {
+          mode: 'apiKey',
+          apiKeys: [
+            { key: READER_KEY, role: 'reader' },
+            { key: OPERATOR_KEY, role: 'operator' },
+          ],
+        };
         for (const source of raw.sources) source.circuitBreaker = { failureThreshold: 100 };
       },
     });
     const responses: string[] = [];
-    const run = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>) => responses.push((await h.query(query, variables, headers)).text);
+    const run = async (query: string, headers: Record<string, string>, variables?: Record<string, unknown>) =>
+      responses.push((await h.query(query, variables, headers)).text);
     try {
       const reader = { 'x-api-key': READER_KEY };
       const operator = { authorization: `ApiKey ${OPERATOR_KEY}` };
@@ -35,8 +42,13 @@ describe('no secret leaves the gateway', () => {
       await h.refresh();
       await run('{ restoreSessions { totalCount } }', operator);
       const working = h.veeam.addSession({ state: 'Working' });
-      await run(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, operator, { id: Buffer.from(`rs1:vbo-eu:${working.id}`).toString('base64url') });
-      await run(`mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: EXCHANGE, artifacts: [${Array.from({ length: 1001 }, (_, i) => `{ protectedResourceId: "m${i}", restorePointId: "r${i}" }`).join(',')}] }) { restoreSession { id } } }`, operator);
+      await run(`mutation($id: ID!) { stopRestoreSession(id: $id) { restoreSession { id } } }`, operator, {
+        id: Buffer.from(`rs1:vbo-eu:${working.id}`).toString('base64url'),
+      });
+      await run(
+        `mutation { createGraphRestoreSession(input: { sourceId: "contoso", workload: EXCHANGE, artifacts: [${Array.from({ length: 1001 }, (_, i) => `{ protectedResourceId: "m${i}", restorePointId: "r${i}" }`).join(',')}] }) { restoreSession { id } } }`,
+        operator,
+      );
       responses.push((await h.http('/metrics')).text, (await h.http('/readyz')).text);
     } finally {
       await h.close();
@@ -47,7 +59,13 @@ describe('no secret leaves the gateway', () => {
     expect(secrets.length).toBeGreaterThan(6);
     for (const secret of secrets) expect(everything).not.toContain(secret);
     // Upstream error texts are the upstream's words; the gateway answers in its own.
-    for (const upstreamText of ['The service is temporarily unavailable', 'The service is unavailable.', 'Too many requests', 'A restore session takes at most 1,000 artifacts', 'Authorization has been denied']) {
+    for (const upstreamText of [
+      'The service is temporarily unavailable',
+      'The service is unavailable.',
+      'Too many requests',
+      'A restore session takes at most 1,000 artifacts',
+      'Authorization has been denied',
+    ]) {
       expect(responses.join('\n')).not.toContain(upstreamText);
     }
   });

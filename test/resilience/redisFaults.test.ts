@@ -13,7 +13,7 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
   let a: Harness;
   let b: Harness;
   const LIST = '{ restoreSessions(first: 3) { totalCount } }';
-  const options = () => ({ listTtlSeconds: 1, configure: (raw: Record<string, any>) => (raw.cache.redis = { url: redis.url }) }); // eslint-disable-line @typescript-eslint/no-explicit-any -- raw configuration
+  const options = () => ({ listTtlSeconds: 1, configure: (raw: Record<string, any>) => (raw.cache.redis = { url: redis.url }) });
 
   beforeAll(async () => {
     [graph, veeam, redis] = await Promise.all([startGraphSimulator({ sessionCount: 40 }), startVeeamSimulator({ sessionCount: 40 }), startOwnRedis()]);
@@ -62,7 +62,11 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
       for (const h of [a, b]) {
         // Each replica reads for itself while Redis hangs: the new session shows on both.
         // The holder goes on reading; the other waits until the holder's lease must have expired (10 s), then reads itself.
-        await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session', 20_000);
+        await until(
+          async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1,
+          'the replica read the new session',
+          20_000,
+        );
         const answer = await h.query(LIST);
         expect(answer.body.errors).toBeUndefined();
         expect(answer.body.data.restoreSessions.totalCount).toBe(81);
@@ -77,7 +81,11 @@ describeWithTool('redis-server', REDIS_SERVER, 'a sick Redis (a server of the te
     await redis.kill();
     const record = veeam.addSession({ state: 'Working' });
     for (const h of [a, b]) {
-      await until(async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1, 'the replica read the new session', 20_000);
+      await until(
+        async () => (await h.query(`{ restoreSessions(filter: { search: "${record.id}" }) { totalCount } }`)).body.data.restoreSessions.totalCount === 1,
+        'the replica read the new session',
+        20_000,
+      );
       const answer = await h.query(LIST);
       expect(answer.body.errors).toBeUndefined();
       expect(answer.body.data.restoreSessions.totalCount).toBe(82);

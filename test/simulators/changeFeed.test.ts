@@ -13,7 +13,10 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 async function login(sim: VeeamSimulator): Promise<Record<string, string>> {
-  const answer = await call(`${sim.url}/v8/token`, { method: 'POST', ...form({ username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }) });
+  const answer = await call(`${sim.url}/v8/token`, {
+    method: 'POST',
+    ...form({ username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }),
+  });
   return { authorization: `Bearer ${answer.json.access_token}` };
 }
 
@@ -59,7 +62,11 @@ describe('Veeam v8 change feed (GET /v8/Events)', () => {
   it('resumes from nextChangeToken: every change once, in order, none lost or repeated, eTags matching the sessions', async () => {
     const start = (await feed('latest')).json.nextChangeToken as string;
     const added = sim.addSession({ state: 'Working', type: 'Vesp' });
-    const explored = await call(`${sim.url}/v8/Organizations/${sim.organizations[0].id}/explore`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"type":"Vex"}' });
+    const explored = await call(`${sim.url}/v8/Organizations/${sim.organizations[0].id}/explore`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"type":"Vex"}',
+    });
     expect(explored.status).toBe(201);
     expect(explored.json.eTag).toBe(1);
     sim.updateSession(added.id, { result: 'Warning' });
@@ -219,10 +226,15 @@ describe('Veeam v8 GET /RestoreSessions ordering and end-time filters', () => {
   afterAll(() => sim.close());
 
   it('sorts by creationTime, newest first, by default; orderAsc=true reverses it; paging follows the order', async () => {
-    const byTicks = [...sim.sessions.values()].sort((a, b) => b.creation.ms - a.creation.ms || b.creation.ticks - a.creation.ticks || (b.id < a.id ? -1 : 1)).map((s) => s.id);
+    const byTicks = [...sim.sessions.values()]
+      .sort((a, b) => b.creation.ms - a.creation.ms || b.creation.ticks - a.creation.ticks || (b.id < a.id ? -1 : 1))
+      .map((s) => s.id);
     const pages = [...(await list('v8/RestoreSessions?limit=100')), ...(await list('v8/RestoreSessions?limit=100&offset=100'))];
     expect(pages.map((s) => s.id)).toEqual(byTicks);
-    const asc = [...(await list('v8/RestoreSessions?limit=100&orderAsc=true&orderBy=CreationTime')), ...(await list('v8/RestoreSessions?limit=100&offset=100&orderAsc=true'))];
+    const asc = [
+      ...(await list('v8/RestoreSessions?limit=100&orderAsc=true&orderBy=CreationTime')),
+      ...(await list('v8/RestoreSessions?limit=100&offset=100&orderAsc=true')),
+    ];
     expect(asc.map((s) => s.id)).toEqual([...byTicks].reverse());
   });
 
@@ -237,7 +249,10 @@ describe('Veeam v8 GET /RestoreSessions ordering and end-time filters', () => {
   });
 
   it('endTimeFrom/endTimeTo keep sessions that finished inside the range (Working ones have not finished)', async () => {
-    const ends = [...sim.sessions.values()].filter((s) => s.end).map((s) => s.end!.ms).sort((a, b) => a - b);
+    const ends = [...sim.sessions.values()]
+      .filter((s) => s.end)
+      .map((s) => s.end!.ms)
+      .sort((a, b) => a - b);
     const from = new Date(ends[10]).toISOString();
     const to = new Date(ends[40]).toISOString();
     const inside = await list(`v8/RestoreSessions?limit=1000&endTimeFrom=${from}&endTimeTo=${to}`);

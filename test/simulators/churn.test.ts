@@ -7,7 +7,10 @@ import { call, form, jsonBody } from '../support/upstreamHttp';
 const B = '/solutions/backupRestore';
 
 async function graphToken(sim: GraphSimulator): Promise<Record<string, string>> {
-  const answer = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+  const answer = await call(sim.tokenUrl, {
+    method: 'POST',
+    ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+  });
   return { authorization: `Bearer ${answer.json.access_token}`, prefer: 'include-unknown-enum-members' };
 }
 
@@ -41,7 +44,13 @@ describe('Graph restore-session controls', () => {
   });
 
   it('changes status and counts, also of a session running the lifecycle, and removes any session', async () => {
-    const draft = sim.store.addSession({ workload: 'exchange', artifacts: [{ restorePointId: 'mbx-7-rp-1', destinationType: 'new' }, { restorePointId: 'mbx-8-rp-1', destinationType: 'new' }] });
+    const draft = sim.store.addSession({
+      workload: 'exchange',
+      artifacts: [
+        { restorePointId: 'mbx-7-rp-1', destinationType: 'new' },
+        { restorePointId: 'mbx-8-rp-1', destinationType: 'new' },
+      ],
+    });
     expect((await get(draft.id)).status).toBe('draft');
     expect((await call(`${sim.apiBaseUrl}${B}/restoreSessions/${draft.id}/activate`, { method: 'POST', headers })).status).toBe(200);
     sim.clock.advance(3_500);
@@ -50,7 +59,11 @@ describe('Graph restore-session controls', () => {
     sim.clock.advance(60_000); // frozen: no longer follows the clock
     expect(await get(draft.id)).toMatchObject({ status: 'active', restoreSessionArtifactCount: { total: 2, completed: 1, inProgress: 1, failed: 0 } });
     sim.store.updateSession(draft.id, { status: 'completedWithError' });
-    expect(await get(draft.id)).toMatchObject({ status: 'completedWithError', restoreSessionArtifactCount: { total: 2, completed: 1, failed: 1, inProgress: 0 }, error: { code: 'PartialFailure' } });
+    expect(await get(draft.id)).toMatchObject({
+      status: 'completedWithError',
+      restoreSessionArtifactCount: { total: 2, completed: 1, failed: 1, inProgress: 0 },
+      error: { code: 'PartialFailure' },
+    });
 
     const seeded = sim.store.all().find((s) => s.status === 'completed')!;
     sim.store.updateSession(seeded.id, { status: 'failed' });
@@ -62,7 +75,10 @@ describe('Graph restore-session controls', () => {
   });
 
   it('offers the same controls over /_sim/sessions', async () => {
-    const added = await call(`${sim.url}/_sim/sessions`, { method: 'POST', ...jsonBody({ workload: 'exchange', status: 'active', createdDateTime: '2026-11-30T10:00:00Z' }) });
+    const added = await call(`${sim.url}/_sim/sessions`, {
+      method: 'POST',
+      ...jsonBody({ workload: 'exchange', status: 'active', createdDateTime: '2026-11-30T10:00:00Z' }),
+    });
     expect(added.status).toBe(201);
     const patched = await call(`${sim.url}/_sim/sessions/${added.json.id}`, { method: 'PATCH', ...jsonBody({ status: 'completed' }) });
     expect(patched.json.status).toBe('completed');
@@ -73,7 +89,11 @@ describe('Graph restore-session controls', () => {
 
 describe('churn', () => {
   it('Graph: deterministic under the seed; drafts are activated, run on the simulated clock to a terminal status; the total stays put', async () => {
-    const [a, b, other] = await Promise.all([startGraphSimulator({ sessionCount: 60, seed: 11 }), startGraphSimulator({ sessionCount: 60, seed: 11 }), startGraphSimulator({ sessionCount: 60, seed: 12 })]);
+    const [a, b, other] = await Promise.all([
+      startGraphSimulator({ sessionCount: 60, seed: 11 }),
+      startGraphSimulator({ sessionCount: 60, seed: 11 }),
+      startGraphSimulator({ sessionCount: 60, seed: 12 }),
+    ]);
     try {
       const run = (sim: GraphSimulator) => Array.from({ length: 12 }, () => sim.churn.step());
       const stepsA = run(a);
@@ -82,8 +102,12 @@ describe('churn', () => {
       expect(stepsA.every((s) => s.added.length === 1)).toBe(true);
       expect(stepsA.slice(1).every((s) => s.advanced.length === 1)).toBe(true);
       expect(a.store.size).toBe(60);
-      const render = (sim: GraphSimulator) => sim.store.all().map((s) => sim.store.renderSession(s, true)).sort((x, y) => String(x.id).localeCompare(String(y.id)));
-      const [ra, rb] = [render(a), render(b)].map((list) => list.map(({ lastModifiedDateTime, completedDateTime, createdDateTime, ...rest }) => rest)); // eslint-disable-line @typescript-eslint/no-unused-vars -- times follow the wall clock
+      const render = (sim: GraphSimulator) =>
+        sim.store
+          .all()
+          .map((s) => sim.store.renderSession(s, true))
+          .sort((x, y) => String(x.id).localeCompare(String(y.id)));
+      const [ra, rb] = [render(a), render(b)].map((list) => list.map(({ lastModifiedDateTime, completedDateTime, createdDateTime, ...rest }) => rest));
       expect(rb).toEqual(ra);
 
       // The lifecycle: a churned draft is activated by the next event, then moves with the clock.
@@ -104,7 +128,10 @@ describe('churn', () => {
         a.clock.advance(10_000);
         expect(a.store.size).toBe(60);
       }
-      const outcomes = a.store.all().filter((s) => s.activatedAtMs !== undefined).map((s) => a.store.view(s).status);
+      const outcomes = a.store
+        .all()
+        .filter((s) => s.activatedAtMs !== undefined)
+        .map((s) => a.store.view(s).status);
       expect(outcomes.filter((status) => status === 'completed').length).toBeGreaterThan(5);
       expect(outcomes.some((status) => status === 'completedWithError' || status === 'failed')).toBe(true);
     } finally {
@@ -113,7 +140,10 @@ describe('churn', () => {
   });
 
   it('Veeam: deterministic; Working sessions appear and stop, old Stopped ones go; every change is on the v8 feed', async () => {
-    const [a, b] = await Promise.all([startVeeamSimulator({ sessionCount: 50, seed: 5, tls: false }), startVeeamSimulator({ sessionCount: 50, seed: 5, tls: false })]);
+    const [a, b] = await Promise.all([
+      startVeeamSimulator({ sessionCount: 50, seed: 5, tls: false }),
+      startVeeamSimulator({ sessionCount: 50, seed: 5, tls: false }),
+    ]);
     try {
       const token = a.changeFeed.latestToken();
       const stepsA = Array.from({ length: 25 }, () => a.churn.step());
@@ -125,7 +155,9 @@ describe('churn', () => {
       expect(stopped.length).toBeGreaterThan(15);
       expect(new Set(stopped.filter((id) => a.sessions.has(id)).map((id) => a.sessions.get(id)!.state))).toEqual(new Set(['Stopped']));
 
-      const auth = { authorization: `Bearer ${(await call(`${a.url}/v8/token`, { method: 'POST', ...form({ username: a.username, password: a.password }) })).json.access_token}` };
+      const auth = {
+        authorization: `Bearer ${(await call(`${a.url}/v8/token`, { method: 'POST', ...form({ username: a.username, password: a.password }) })).json.access_token}`,
+      };
       const feed = await call(`${a.url}/v8/Events?from=${token}&limit=1000`, { headers: auth });
       const events = feed.json.results as Array<{ eventType: string; id: string }>;
       const added = stepsA.flatMap((s) => s.added);

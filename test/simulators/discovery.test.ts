@@ -6,14 +6,16 @@ import { WELL_KNOWN_MAILBOX_EMAIL, WELL_KNOWN_SITE_URL } from '../../src/simulat
 import { call, form } from '../support/upstreamHttp';
 
 const B = '/solutions/backupRestore';
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- loosely read upstream JSON
+type Json = Record<string, any>;
 
 describe('Graph discovery', () => {
   let sim: GraphSimulator;
   let headers: Record<string, string>;
   const get = (path: string) => call(path.startsWith('http') ? path : `${sim.apiBaseUrl}${B}${path}`, { headers });
-  const search = (body: unknown, path = '/restorePoints/search') => call(`${sim.apiBaseUrl}${B}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const pointsOf = (unitId: string, before = '2030-01-01T00:00:00Z', extra = '') => `/restorePoints?$expand=protectionUnit($filter=id eq '${unitId}')&$filter=protectionDateTime lt ${before}${extra}`;
+  const search = (body: unknown, path = '/restorePoints/search') =>
+    call(`${sim.apiBaseUrl}${B}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const pointsOf = (unitId: string, before = '2030-01-01T00:00:00Z', extra = '') =>
+    `/restorePoints?$expand=protectionUnit($filter=id eq '${unitId}')&$filter=protectionDateTime lt ${before}${extra}`;
   const allPages = async (path: string) => {
     const items: Json[] = [];
     let url: string | undefined = path;
@@ -30,7 +32,10 @@ describe('Graph discovery', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulator({ sessionCount: 250, maxTop: 120 });
-    const token = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+    const token = await call(sim.tokenUrl, {
+      method: 'POST',
+      ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+    });
     headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
   });
   afterAll(() => sim.close());
@@ -39,9 +44,19 @@ describe('Graph discovery', () => {
     const mailboxes = (await allPages(`/protectionUnits/microsoft.graph.mailboxProtectionUnit`)).items;
     expect(mailboxes.length).toBeGreaterThanOrEqual(25);
     const adele = mailboxes.find((u) => u.email === WELL_KNOWN_MAILBOX_EMAIL);
-    expect(adele).toMatchObject({ id: GRAPH_WELL_KNOWN.mailboxUnitId, directoryObjectId: GRAPH_WELL_KNOWN.mailboxDirectoryObjectId, displayName: 'Adele Vance', policyId: GRAPH_WELL_KNOWN.exchangePolicyId, status: 'protected' });
+    expect(adele).toMatchObject({
+      id: GRAPH_WELL_KNOWN.mailboxUnitId,
+      directoryObjectId: GRAPH_WELL_KNOWN.mailboxDirectoryObjectId,
+      displayName: 'Adele Vance',
+      policyId: GRAPH_WELL_KNOWN.exchangePolicyId,
+      status: 'protected',
+    });
     const sites = (await allPages('/siteProtectionUnits')).items;
-    expect(sites.find((u) => u.siteWebUrl === WELL_KNOWN_SITE_URL)).toMatchObject({ id: GRAPH_WELL_KNOWN.siteUnitId, siteId: GRAPH_WELL_KNOWN.siteId, siteName: 'Finance' });
+    expect(sites.find((u) => u.siteWebUrl === WELL_KNOWN_SITE_URL)).toMatchObject({
+      id: GRAPH_WELL_KNOWN.siteUnitId,
+      siteId: GRAPH_WELL_KNOWN.siteId,
+      siteName: 'Finance',
+    });
     expect(new Set(mailboxes.map((u) => u.status))).toEqual(new Set(['protected', 'unprotected', 'protectRequested', 'unprotectRequested']));
     expect(GRAPH_WELL_KNOWN.mailboxRestorePointIds.length).toBeGreaterThanOrEqual(12);
     // Every restore point belongs to exactly one unit, of a unit that exists.
@@ -70,7 +85,9 @@ describe('Graph discovery', () => {
     const { items, pages } = await allPages('/protectionUnits?$top=10');
     expect(items).toHaveLength(sim.discovery.units().length);
     expect(pages).toBe(Math.ceil(items.length / 10));
-    expect(new Set(items.map((u) => u['@odata.type']))).toEqual(new Set(['#microsoft.graph.mailboxProtectionUnit', '#microsoft.graph.driveProtectionUnit', '#microsoft.graph.siteProtectionUnit']));
+    expect(new Set(items.map((u) => u['@odata.type']))).toEqual(
+      new Set(['#microsoft.graph.mailboxProtectionUnit', '#microsoft.graph.driveProtectionUnit', '#microsoft.graph.siteProtectionUnit']),
+    );
     const perPolicy = (await allPages(`/exchangeProtectionPolicies/${GRAPH_WELL_KNOWN.exchangePolicyId}/mailboxProtectionUnits`)).items;
     expect(perPolicy.every((u) => u.policyId === GRAPH_WELL_KNOWN.exchangePolicyId)).toBe(true);
     expect(perPolicy.length).toBeGreaterThan(25);
@@ -78,14 +95,29 @@ describe('Graph discovery', () => {
 
   it('GET restorePoints requires both $expand=protectionUnit($filter=id eq …) and $filter=protectionDateTime lt …', async () => {
     const unit = GRAPH_WELL_KNOWN.mailboxUnitId;
-    for (const path of ['/restorePoints', `/restorePoints?$filter=protectionDateTime lt 2030-01-01T00:00:00Z`, `/restorePoints?$expand=protectionUnit($filter=id eq '${unit}')`, `/restorePoints?$expand=protectionUnit&$filter=protectionDateTime lt 2030-01-01T00:00:00Z`]) {
+    for (const path of [
+      '/restorePoints',
+      `/restorePoints?$filter=protectionDateTime lt 2030-01-01T00:00:00Z`,
+      `/restorePoints?$expand=protectionUnit($filter=id eq '${unit}')`,
+      `/restorePoints?$expand=protectionUnit&$filter=protectionDateTime lt 2030-01-01T00:00:00Z`,
+    ]) {
       const answer = await get(path);
       expect(answer.status).toBe(400);
       expect(answer.json.error.code).toBe('BadRequest');
     }
     expect((await get(pointsOf('00000000-0000-4000-8000-000000000000'))).json.error.code).toBe('InvalidProtectionUnitId');
     expect((await get(pointsOf(unit, 'yesterday'))).json.error.code).toBe('InvalidSearchRequest');
-    expect((await get(pointsOf(unit, '2030-01-01T00:00:00Z', ' and protectionDateTime gt 2020-01-01T00:00:00Z and protectionDateTime gt 2020-01-02T00:00:00Z and protectionDateTime gt 2020-01-03T00:00:00Z and protectionDateTime gt 2020-01-04T00:00:00Z'))).json.error.code).toBe('FilterLengthExceeded');
+    expect(
+      (
+        await get(
+          pointsOf(
+            unit,
+            '2030-01-01T00:00:00Z',
+            ' and protectionDateTime gt 2020-01-01T00:00:00Z and protectionDateTime gt 2020-01-02T00:00:00Z and protectionDateTime gt 2020-01-03T00:00:00Z and protectionDateTime gt 2020-01-04T00:00:00Z',
+          ),
+        )
+      ).json.error.code,
+    ).toBe('FilterLengthExceeded');
   });
 
   it('lists one unit’s restore points before a time, newest first, five a page, each with its expanded unit', async () => {
@@ -100,7 +132,12 @@ describe('Graph discovery', () => {
     expect(items.every((p) => p.protectionUnit.id === unit && p.protectionUnit['@odata.type'] === '#microsoft.graph.mailboxProtectionUnit')).toBe(true);
     expect(items.every((p) => Date.parse(p.protectionDateTime) < cut)).toBe(true);
     const oldestFirst = await get(pointsOf(unit, '2030-01-01T00:00:00Z', '&$orderby=protectionDateTime asc&$top=3'));
-    expect(oldestFirst.json.value.map((p: Json) => p.id)).toEqual(all.slice(-3).reverse().map((p) => p.id));
+    expect(oldestFirst.json.value.map((p: Json) => p.id)).toEqual(
+      all
+        .slice(-3)
+        .reverse()
+        .map((p) => p.id),
+    );
     const one = await get(`/restorePoints/${all[0].id}`);
     expect(one.json).toMatchObject({ id: all[0].id, tags: 'fastRestore' });
     expect(one.json.protectionUnit).toBeUndefined();
@@ -110,11 +147,20 @@ describe('Graph discovery', () => {
 
   it('search: at most 20 unit ids (21 → 400), at most 5 points, no paging, units without points reported', async () => {
     const period = { startDateTime: '2026-09-01T00:00:00Z', endDateTime: '2026-10-02T00:00:00Z' };
-    const tooMany = await search({ protectionUnitIds: sim.discovery.units('mailbox').slice(0, 21).map((u) => u.id), protectionTimePeriod: period });
+    const tooMany = await search({
+      protectionUnitIds: sim.discovery
+        .units('mailbox')
+        .slice(0, 21)
+        .map((u) => u.id),
+      protectionTimePeriod: period,
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.json.error.code).toBe('InvalidSearchRequest');
 
-    const twenty = sim.discovery.units('mailbox').slice(0, 20).map((u) => u.id);
+    const twenty = sim.discovery
+      .units('mailbox')
+      .slice(0, 20)
+      .map((u) => u.id);
     const pending = sim.discovery.units('mailbox').find((u) => u.status === 'protectRequested')!.id;
     const unknown = '00000000-0000-4000-8000-000000000000';
     const wide = await search({ protectionUnitIds: [...twenty.slice(0, 18), pending, unknown], protectionTimePeriod: period });
@@ -129,12 +175,26 @@ describe('Graph discovery', () => {
 
     // One unit, no preference: its 5 newest points in the period. latest / oldest: one point each.
     const unit = GRAPH_WELL_KNOWN.siteUnitId;
-    const inPeriod = sim.discovery.restorePointsOf(unit).filter((p) => p.protection.ms >= Date.parse(period.startDateTime) && p.protection.ms <= Date.parse(period.endDateTime));
-    expect((await search({ protectionUnitIds: [unit], protectionTimePeriod: period })).json.searchResults.map((r: Json) => r.restorePoint.id)).toEqual(inPeriod.slice(0, 5).map((p) => p.id));
-    expect((await search({ protectionUnitIds: [unit], protectionTimePeriod: period, restorePointPreference: 'latest' })).json.searchResults.map((r: Json) => r.restorePoint.id)).toEqual([inPeriod[0].id]);
-    const oldest = await search({ protectionUnitIds: [unit, GRAPH_WELL_KNOWN.mailboxUnitId], protectionTimePeriod: period, restorePointPreference: 'oldest' }, '/restorePoints/microsoft.graph.search');
+    const inPeriod = sim.discovery
+      .restorePointsOf(unit)
+      .filter((p) => p.protection.ms >= Date.parse(period.startDateTime) && p.protection.ms <= Date.parse(period.endDateTime));
+    expect((await search({ protectionUnitIds: [unit], protectionTimePeriod: period })).json.searchResults.map((r: Json) => r.restorePoint.id)).toEqual(
+      inPeriod.slice(0, 5).map((p) => p.id),
+    );
+    expect(
+      (await search({ protectionUnitIds: [unit], protectionTimePeriod: period, restorePointPreference: 'latest' })).json.searchResults.map(
+        (r: Json) => r.restorePoint.id,
+      ),
+    ).toEqual([inPeriod[0].id]);
+    const oldest = await search(
+      { protectionUnitIds: [unit, GRAPH_WELL_KNOWN.mailboxUnitId], protectionTimePeriod: period, restorePointPreference: 'oldest' },
+      '/restorePoints/microsoft.graph.search',
+    );
     expect(oldest.json.searchResults).toHaveLength(2);
-    expect(oldest.json.searchResults[0].restorePoint.id === inPeriod[inPeriod.length - 1].id || oldest.json.searchResults[1].restorePoint.id === inPeriod[inPeriod.length - 1].id).toBe(true);
+    expect(
+      oldest.json.searchResults[0].restorePoint.id === inPeriod[inPeriod.length - 1].id ||
+        oldest.json.searchResults[1].restorePoint.id === inPeriod[inPeriod.length - 1].id,
+    ).toBe(true);
     const fast = await search({ protectionUnitIds: [unit], protectionTimePeriod: period, tags: 'FastRestore' });
     expect(fast.json.searchResults.every((r: Json) => r.restorePoint.tags === 'fastRestore')).toBe(true);
   });
@@ -145,15 +205,31 @@ describe('Graph discovery', () => {
     expect((await search({ protectionTimePeriod: period })).json.error.code).toBe('InvalidSearchRequest');
     expect((await search({ protectionUnitIds: [unit] })).json.error.code).toBe('InvalidSearchRequest');
     expect((await search({ protectionUnitIds: ['not-a-guid'], protectionTimePeriod: period })).json.error.code).toBe('InvalidProtectionUnitId');
-    expect((await search({ protectionUnitIds: [unit], protectionTimePeriod: { startDateTime: '2026-10-01T00:00:00Z', endDateTime: '2026-09-01T00:00:00Z' } })).status).toBe(400);
+    expect(
+      (await search({ protectionUnitIds: [unit], protectionTimePeriod: { startDateTime: '2026-10-01T00:00:00Z', endDateTime: '2026-09-01T00:00:00Z' } }))
+        .status,
+    ).toBe(400);
     expect((await search({ protectionUnitIds: [unit], protectionTimePeriod: period, restorePointPreference: 'middle' })).status).toBe(400);
-    expect((await search({ protectionUnitIds: [unit, GRAPH_WELL_KNOWN.siteUnitId], protectionTimePeriod: period, artifactQuery: { artifactType: 'message', queryExpression: 'x' } })).status).toBe(400);
-    const withQuery = await search({ protectionUnitIds: [unit], protectionTimePeriod: period, artifactQuery: { artifactType: 'message', queryExpression: 'budget' } });
+    expect(
+      (
+        await search({
+          protectionUnitIds: [unit, GRAPH_WELL_KNOWN.siteUnitId],
+          protectionTimePeriod: period,
+          artifactQuery: { artifactType: 'message', queryExpression: 'x' },
+        })
+      ).status,
+    ).toBe(400);
+    const withQuery = await search({
+      protectionUnitIds: [unit],
+      protectionTimePeriod: period,
+      artifactQuery: { artifactType: 'message', queryExpression: 'budget' },
+    });
     expect(withQuery.json.searchResults.every((r: Json) => Number.isInteger(r.artifactHitCount))).toBe(true);
   });
 
   it('creates restore sessions on discovered restore points; refuses unknown or mismatched ones with 400 InvalidRestorePoint', async () => {
-    const create = (collection: string, body: unknown) => call(`${sim.apiBaseUrl}${B}/${collection}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const create = (collection: string, body: unknown) =>
+      call(`${sim.apiBaseUrl}${B}/${collection}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const pointId = GRAPH_WELL_KNOWN.siteRestorePointIds[2];
     const point = sim.discovery.restorePoint(pointId)!;
     const created = await create('sharePointRestoreSessions', { siteRestoreArtifacts: [{ restorePoint: { id: pointId }, destinationType: 'inPlace' }] });
@@ -171,8 +247,20 @@ describe('Graph discovery', () => {
     expect((await create('exchangeRestoreSessions', { mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' } }] })).status).toBe(201);
     const strict = await startGraphSimulator({ sessionCount: 1, strictRestorePoints: true });
     try {
-      const token = await call(strict.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: strict.clientId, client_secret: strict.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
-      const refused = await call(`${strict.apiBaseUrl}${B}/exchangeRestoreSessions`, { method: 'POST', headers: { authorization: `Bearer ${token.json.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' } }] }) });
+      const token = await call(strict.tokenUrl, {
+        method: 'POST',
+        ...form({
+          grant_type: 'client_credentials',
+          client_id: strict.clientId,
+          client_secret: strict.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
+      });
+      const refused = await call(`${strict.apiBaseUrl}${B}/exchangeRestoreSessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.json.access_token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' } }] }),
+      });
       expect(refused.json.error.code).toBe('InvalidRestorePoint');
     } finally {
       await strict.close();
@@ -227,7 +315,12 @@ describe('Veeam discovery', () => {
       expect(answer.json).not.toHaveProperty('totalCount');
     }
     const jobs = await allPages(`/v8/Jobs?organizationId=${contoso().id}`);
-    expect(jobs.map((j) => j.id).sort()).toEqual(sim.jobs.filter((j) => j.organizationId === contoso().id).map((j) => j.id).sort());
+    expect(jobs.map((j) => j.id).sort()).toEqual(
+      sim.jobs
+        .filter((j) => j.organizationId === contoso().id)
+        .map((j) => j.id)
+        .sort(),
+    );
     expect(jobs[0]).toMatchObject({ organizationId: contoso().id, eTag: expect.any(Number), lastBackup: expect.stringMatching(/Z$/) });
     const v6Job = (await get(`/v6/Jobs/${jobOf('daily').id}`)).json;
     expect(v6Job).not.toHaveProperty('organizationId');
@@ -258,8 +351,12 @@ describe('Veeam discovery', () => {
     const sites = await allPages(`/v8/ProtectedSites?organizationId=${contoso().id}`);
     expect(sites.find((s) => s.url === WELL_KNOWN_SITE_URL)).toMatchObject({ id: VEEAM_WELL_KNOWN.protectedSiteId, msid: GRAPH_WELL_KNOWN.siteId });
     const [newest] = VEEAM_WELL_KNOWN.dailyJobRestorePointIds;
-    expect((await get(`/v6/RestorePoints/${newest}/mailboxes`)).json.some((m: Json) => m.email === WELL_KNOWN_MAILBOX_EMAIL && m.id === VEEAM_WELL_KNOWN.mailboxId)).toBe(true);
-    expect((await get(`/v6/RestorePoints/${VEEAM_WELL_KNOWN.sharePointJobRestorePointIds[0]}/webs`)).json.some((w: Json) => w.url === WELL_KNOWN_SITE_URL)).toBe(true);
+    expect(
+      (await get(`/v6/RestorePoints/${newest}/mailboxes`)).json.some((m: Json) => m.email === WELL_KNOWN_MAILBOX_EMAIL && m.id === VEEAM_WELL_KNOWN.mailboxId),
+    ).toBe(true);
+    expect(
+      (await get(`/v6/RestorePoints/${VEEAM_WELL_KNOWN.sharePointJobRestorePointIds[0]}/webs`)).json.some((w: Json) => w.url === WELL_KNOWN_SITE_URL),
+    ).toBe(true);
     expect((await get(`/v8/Organizations/${contoso().id}`)).json.msid).toBe(GRAPH_WELL_KNOWN.tenantId);
   });
 

@@ -11,7 +11,17 @@ describe('simulator fault injection and counters', () => {
 
   beforeAll(async () => {
     [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 30 }), startVeeamSimulator({ sessionCount: 30, tls: false })]);
-    graphToken = (await call(graph.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: graph.clientId, client_secret: graph.clientSecret, scope: 'https://graph.microsoft.com/.default' }) })).json.access_token;
+    graphToken = (
+      await call(graph.tokenUrl, {
+        method: 'POST',
+        ...form({
+          grant_type: 'client_credentials',
+          client_id: graph.clientId,
+          client_secret: graph.clientSecret,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
+      })
+    ).json.access_token;
     veeamToken = (await call(`${veeam.url}/v6/token`, { method: 'POST', ...form({ username: veeam.username, password: veeam.password }) })).json.access_token;
   });
   afterAll(async () => {
@@ -26,7 +36,8 @@ describe('simulator fault injection and counters', () => {
     graph.server.counters.reset();
     for (let i = 0; i < 7; i++) await list();
     const session = graph.store.all()[0];
-    for (let i = 0; i < 3; i++) await call(`${graph.apiBaseUrl}/solutions/backupRestore/restoreSessions/${session.id}`, { headers: { authorization: `Bearer ${graphToken}` } });
+    for (let i = 0; i < 3; i++)
+      await call(`${graph.apiBaseUrl}/solutions/backupRestore/restoreSessions/${session.id}`, { headers: { authorization: `Bearer ${graphToken}` } });
     expect(graph.server.counters.count('GET /v1.0/solutions/backupRestore/restoreSessions')).toBe(7);
     expect(graph.server.counters.count('GET /v1.0/solutions/backupRestore/restoreSessions/{id}')).toBe(3);
     expect(graph.server.counters.total()).toBe(10);
@@ -43,8 +54,15 @@ describe('simulator fault injection and counters', () => {
   it('counts $batch items apart from the batch call itself', async () => {
     veeam.server.counters.reset();
     graph.server.counters.reset();
-    const ids = graph.store.all().slice(0, 4).map((s) => s.id);
-    await call(`${graph.apiBaseUrl}/$batch`, { method: 'POST', headers: { authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ requests: ids.map((id, i) => ({ id: String(i), method: 'GET', url: `/solutions/backupRestore/restoreSessions/${id}` })) }) });
+    const ids = graph.store
+      .all()
+      .slice(0, 4)
+      .map((s) => s.id);
+    await call(`${graph.apiBaseUrl}/$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ requests: ids.map((id, i) => ({ id: String(i), method: 'GET', url: `/solutions/backupRestore/restoreSessions/${id}` })) }),
+    });
     expect(graph.server.counters.count('POST /v1.0/$batch')).toBe(1);
     expect(graph.server.counters.count('$batch> GET /v1.0/solutions/backupRestore/restoreSessions/{id}')).toBe(4);
     expect(graph.server.counters.total()).toBe(1);
@@ -134,7 +152,17 @@ describe('simulator token control', () => {
   it('expires every issued token over the control endpoint', async () => {
     const graph = await startGraphSimulator({ sessionCount: 1 });
     try {
-      const token = (await call(graph.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: graph.clientId, client_secret: graph.clientSecret, scope: 'https://graph.microsoft.com/.default' }) })).json.access_token;
+      const token = (
+        await call(graph.tokenUrl, {
+          method: 'POST',
+          ...form({
+            grant_type: 'client_credentials',
+            client_id: graph.clientId,
+            client_secret: graph.clientSecret,
+            scope: 'https://graph.microsoft.com/.default',
+          }),
+        })
+      ).json.access_token;
       const list = () => call(`${graph.apiBaseUrl}/solutions/backupRestore/restoreSessions`, { headers: { authorization: `Bearer ${token}` } });
       expect((await list()).status).toBe(200);
       expect((await call(`${graph.url}/_sim/tokens/expire`, { method: 'POST' })).status).toBe(204);

@@ -9,8 +9,16 @@ describe('Microsoft Graph simulator', () => {
   const auth = () => ({ authorization: `Bearer ${token}`, prefer: 'include-unknown-enum-members' });
 
   beforeAll(async () => {
-    sim = await startGraphSimulator({ sessionCount: 250, pageSize: 40, nextLinkStyle: 'alternate', lifecycle: { activatingMs: 1000, perArtifactMs: 1000, parallelArtifacts: 1 } });
-    const answer = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+    sim = await startGraphSimulator({
+      sessionCount: 250,
+      pageSize: 40,
+      nextLinkStyle: 'alternate',
+      lifecycle: { activatingMs: 1000, perArtifactMs: 1000, parallelArtifacts: 1 },
+    });
+    const answer = await call(sim.tokenUrl, {
+      method: 'POST',
+      ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+    });
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ token_type: 'Bearer', expires_in: 3599 });
     token = answer.json.access_token;
@@ -20,7 +28,10 @@ describe('Microsoft Graph simulator', () => {
 
   describe('token endpoint', () => {
     it('rejects a wrong client secret with 401 invalid_client in the identity platform shape', async () => {
-      const answer = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: 'wrong', scope: 'https://graph.microsoft.com/.default' }) });
+      const answer = await call(sim.tokenUrl, {
+        method: 'POST',
+        ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: 'wrong', scope: 'https://graph.microsoft.com/.default' }),
+      });
       expect(answer.status).toBe(401);
       expect(answer.json).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
       expect(answer.json.error_description).toMatch(/^AADSTS7000215/);
@@ -29,7 +40,12 @@ describe('Microsoft Graph simulator', () => {
     });
 
     it('rejects an unknown tenant, client, grant and scope with 400', async () => {
-      const good = { grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' };
+      const good = {
+        grant_type: 'client_credentials',
+        client_id: sim.clientId,
+        client_secret: sim.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      };
       const otherTenant = sim.tokenUrl.replace(sim.tenantId, 'contoso.example');
       expect((await call(otherTenant, { method: 'POST', ...form(good) })).status).toBe(400);
       expect((await call(sim.tokenUrl, { method: 'POST', ...form({ ...good, client_id: 'nope' }) })).json.error).toBe('unauthorized_client');
@@ -45,7 +61,15 @@ describe('Microsoft Graph simulator', () => {
 
       const shortLived = await startGraphSimulator({ sessionCount: 1, tokenLifetimeSeconds: 60 });
       try {
-        const t = await call(shortLived.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: shortLived.clientId, client_secret: shortLived.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+        const t = await call(shortLived.tokenUrl, {
+          method: 'POST',
+          ...form({
+            grant_type: 'client_credentials',
+            client_id: shortLived.clientId,
+            client_secret: shortLived.clientSecret,
+            scope: 'https://graph.microsoft.com/.default',
+          }),
+        });
         const url = `${shortLived.apiBaseUrl}${API}/restoreSessions`;
         expect((await call(url, { headers: { authorization: `Bearer ${t.json.access_token}` } })).status).toBe(200);
         shortLived.clock.advance(61_000);
@@ -82,8 +106,17 @@ describe('Microsoft Graph simulator', () => {
     it('sends polymorphic items with @odata.type, 7-digit timestamps and the odd values the notes describe', async () => {
       const all = sim.store.all().map((s) => sim.store.renderSession(s, true));
       const types = new Set(all.map((s) => s['@odata.type']));
-      expect(types).toEqual(new Set(['#microsoft.graph.exchangeRestoreSession', '#microsoft.graph.oneDriveForBusinessRestoreSession', '#microsoft.graph.sharePointRestoreSession', '#microsoft.graph.sharepointRestoreSession']));
-      expect(new Set(all.map((s) => s.status))).toEqual(new Set(['draft', 'activating', 'active', 'completed', 'completedWithError', 'failed', 'unknownFutureValue']));
+      expect(types).toEqual(
+        new Set([
+          '#microsoft.graph.exchangeRestoreSession',
+          '#microsoft.graph.oneDriveForBusinessRestoreSession',
+          '#microsoft.graph.sharePointRestoreSession',
+          '#microsoft.graph.sharepointRestoreSession',
+        ]),
+      );
+      expect(new Set(all.map((s) => s.status))).toEqual(
+        new Set(['draft', 'activating', 'active', 'completed', 'completedWithError', 'failed', 'unknownFutureValue']),
+      );
       expect(all.some((s) => /\.\d{7}Z$/.test(String(s.createdDateTime)))).toBe(true);
       expect(all.some((s) => /\.\d{2}Z$/.test(String(s.createdDateTime)))).toBe(true);
       expect(all.some((s) => /\+02:00$/.test(String(s.createdDateTime)))).toBe(true);
@@ -123,12 +156,27 @@ describe('Microsoft Graph simulator', () => {
   });
 
   describe('create, activate, delete', () => {
-    const create = (body: unknown) => call(`${sim.apiBaseUrl}${API}/exchangeRestoreSessions`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const create = (body: unknown) =>
+      call(`${sim.apiBaseUrl}${API}/exchangeRestoreSessions`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
 
     it('creates a draft (201), activates it, and moves activating -> active -> completedWithError over simulated time', async () => {
-      const created = await create({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' }, destinationType: 'new' }, { restorePoint: { id: 'mbx-fail-rp-2' }, destinationType: 'new' }] });
+      const created = await create({
+        mailboxRestoreArtifacts: [
+          { restorePoint: { id: 'mbx-1-rp-1' }, destinationType: 'new' },
+          { restorePoint: { id: 'mbx-fail-rp-2' }, destinationType: 'new' },
+        ],
+      });
       expect(created.status).toBe(201);
-      expect(created.json).toMatchObject({ '@odata.type': '#microsoft.graph.exchangeRestoreSession', status: 'draft', restoreJobType: 'standard', restoreSessionArtifactCount: { total: 2, completed: 0, failed: 0, inProgress: 0 } });
+      expect(created.json).toMatchObject({
+        '@odata.type': '#microsoft.graph.exchangeRestoreSession',
+        status: 'draft',
+        restoreJobType: 'standard',
+        restoreSessionArtifactCount: { total: 2, completed: 0, failed: 0, inProgress: 0 },
+      });
       const id = created.json.id;
 
       const activated = await call(`${sim.apiBaseUrl}${API}/restoreSessions/${id}/activate`, { method: 'POST', headers: auth() });
@@ -174,18 +222,39 @@ describe('Microsoft Graph simulator', () => {
     it('validates create bodies with Graph codes', async () => {
       expect((await create({ mailboxRestoreArtifacts: [] })).json.error.code).toBe('InvalidArtifactRequest');
       expect((await create({ mailboxRestoreArtifacts: [{ destinationType: 'new' }] })).json.error.code).toBe('InvalidRestorePoint');
-      expect((await create({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'a' } }, { restorePoint: { id: 'a' } }] })).json.error.code).toBe('DuplicateArtifactInList');
-      expect((await create({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'a' }, destinationType: 'new' }, { restorePoint: { id: 'b' }, destinationType: 'inPlace' }] })).json.error.code).toBe('DifferentRestoreDestinationType');
+      expect((await create({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'a' } }, { restorePoint: { id: 'a' } }] })).json.error.code).toBe(
+        'DuplicateArtifactInList',
+      );
+      expect(
+        (
+          await create({
+            mailboxRestoreArtifacts: [
+              { restorePoint: { id: 'a' }, destinationType: 'new' },
+              { restorePoint: { id: 'b' }, destinationType: 'inPlace' },
+            ],
+          })
+        ).json.error.code,
+      ).toBe('DifferentRestoreDestinationType');
     });
   });
 
   describe('$batch', () => {
-    const batchWithAuth = (requests: unknown[]) => call(`${sim.apiBaseUrl}/$batch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ requests }) });
+    const batchWithAuth = (requests: unknown[]) =>
+      call(`${sim.apiBaseUrl}/$batch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ requests }),
+      });
 
     it('answers up to 20 requests with per-item status and body, correlated by id', async () => {
-      const ids = sim.store.all().slice(0, 20).map((s) => s.id);
+      const ids = sim.store
+        .all()
+        .slice(0, 20)
+        .map((s) => s.id);
       ids[3] = '00000000-0000-4000-8000-000000000003';
-      const answer = await batchWithAuth(ids.map((id, i) => ({ id: String(i + 1), method: 'GET', url: `${API}/restoreSessions/${id}`, headers: { prefer: 'include-unknown-enum-members' } })));
+      const answer = await batchWithAuth(
+        ids.map((id, i) => ({ id: String(i + 1), method: 'GET', url: `${API}/restoreSessions/${id}`, headers: { prefer: 'include-unknown-enum-members' } })),
+      );
       expect(answer.status).toBe(200);
       expect(answer.json.responses).toHaveLength(20);
       const byId = new Map(answer.json.responses.map((r: { id: string }) => [r.id, r]));
@@ -200,14 +269,20 @@ describe('Microsoft Graph simulator', () => {
       const tooMany = await batchWithAuth(items);
       expect(tooMany.status).toBe(400);
       expect(tooMany.json.error.code).toBe('BadRequest');
-      const dup = await batchWithAuth([{ id: 'a', method: 'GET', url: `${API}/restoreSessions` }, { id: 'A', method: 'GET', url: `${API}/restoreSessions` }]);
+      const dup = await batchWithAuth([
+        { id: 'a', method: 'GET', url: `${API}/restoreSessions` },
+        { id: 'A', method: 'GET', url: `${API}/restoreSessions` },
+      ]);
       expect(dup.status).toBe(400);
     });
 
     it('throttles items one by one with an inner 429 and Retry-After', async () => {
       sim.server.faults.update({ throttleCount: 2, retryAfter: '2.128' });
       try {
-        const ids = sim.store.all().slice(0, 5).map((s) => s.id);
+        const ids = sim.store
+          .all()
+          .slice(0, 5)
+          .map((s) => s.id);
         const answer = await batchWithAuth(ids.map((id, i) => ({ id: String(i), method: 'GET', url: `${API}/restoreSessions/${id}` })));
         expect(answer.status).toBe(200);
         const throttled = answer.json.responses.filter((r: { status: number }) => r.status === 429);

@@ -18,7 +18,10 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     beforeAll(async () => {
       spec = loadSpecValidator('msgraph-backuprestore-v1.0.restore-sessions.yaml', { graphRelaxations: true });
       sim = await startGraphSimulator({ sessionCount: 400, pageSize: 1000 });
-      const token = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+      const token = await call(sim.tokenUrl, {
+        method: 'POST',
+        ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      });
       headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
     });
     afterAll(() => sim.close());
@@ -37,7 +40,11 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
         const one = await call(`${sim.apiBaseUrl}${B}/restoreSessions/${item.id}`, { headers });
         expectValid('get', `${B}/restoreSessions/{restoreSessionBase-id}`, 200, one.json);
       }
-      for (const [collection, param] of [['exchangeRestoreSessions', 'exchangeRestoreSession-id'], ['oneDriveForBusinessRestoreSessions', 'oneDriveForBusinessRestoreSession-id'], ['sharePointRestoreSessions', 'sharePointRestoreSession-id']]) {
+      for (const [collection, param] of [
+        ['exchangeRestoreSessions', 'exchangeRestoreSession-id'],
+        ['oneDriveForBusinessRestoreSessions', 'oneDriveForBusinessRestoreSession-id'],
+        ['sharePointRestoreSessions', 'sharePointRestoreSession-id'],
+      ]) {
         const typed = await call(`${sim.apiBaseUrl}${B}/${collection}`, { headers });
         expectValid('get', `${B}/${collection}`, 200, typed.json);
         const one = await call(`${sim.apiBaseUrl}${B}/${collection}/${typed.json.value[0].id}`, { headers });
@@ -51,7 +58,10 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
         ['oneDriveForBusinessRestoreSessions', 'driveRestoreArtifacts', 'oneDriveForBusinessRestoreSession-id'],
         ['sharePointRestoreSessions', 'siteRestoreArtifacts', 'sharePointRestoreSession-id'],
       ]) {
-        const sessions = sim.store.all().filter((s) => s.odataType.toLowerCase().includes(collection.slice(0, 8).toLowerCase())).slice(0, 10);
+        const sessions = sim.store
+          .all()
+          .filter((s) => s.odataType.toLowerCase().includes(collection.slice(0, 8).toLowerCase()))
+          .slice(0, 10);
         for (const s of sessions) {
           const answer = await call(`${sim.apiBaseUrl}${B}/${collection}/${s.id}/${artifacts}?$top=100`, { headers });
           expect(answer.status).toBe(200);
@@ -61,10 +71,18 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     });
 
     it('create (201), activate (200), delete (204) and the error bodies', async () => {
-      const created = await call(`${sim.apiBaseUrl}${B}/sharePointRestoreSessions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ siteRestoreArtifacts: [{ restorePoint: { id: 'site-rp-1' }, destinationType: 'inPlace' }] }) });
+      const created = await call(`${sim.apiBaseUrl}${B}/sharePointRestoreSessions`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ siteRestoreArtifacts: [{ restorePoint: { id: 'site-rp-1' }, destinationType: 'inPlace' }] }),
+      });
       expect(created.status).toBe(201);
       expectValid('post', `${B}/sharePointRestoreSessions`, 201, created.json);
-      const draft = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' });
+      const draft = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: '{}',
+      });
       const activated = await call(`${sim.apiBaseUrl}${B}/restoreSessions/${created.json.id}/microsoft.graph.activate`, { method: 'POST', headers });
       expectValid('post', `${B}/restoreSessions/{restoreSessionBase-id}/microsoft.graph.activate`, 200, activated.json);
       const refused = await call(`${sim.apiBaseUrl}${B}/restoreSessions/${created.json.id}`, { method: 'DELETE', headers });
@@ -87,8 +105,22 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     });
 
     it('$batch items carry the same shapes as direct calls', async () => {
-      const ids = sim.store.all().slice(0, 20).map((s) => s.id);
-      const answer = await call(`${sim.apiBaseUrl}/$batch`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ requests: ids.map((id, i) => ({ id: String(i), method: 'GET', url: `${B}/restoreSessions/${id}`, headers: { prefer: 'include-unknown-enum-members' } })) }) });
+      const ids = sim.store
+        .all()
+        .slice(0, 20)
+        .map((s) => s.id);
+      const answer = await call(`${sim.apiBaseUrl}/$batch`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          requests: ids.map((id, i) => ({
+            id: String(i),
+            method: 'GET',
+            url: `${B}/restoreSessions/${id}`,
+            headers: { prefer: 'include-unknown-enum-members' },
+          })),
+        }),
+      });
       for (const item of answer.json.responses) expectValid('get', `${B}/restoreSessions/{restoreSessionBase-id}`, item.status, item.body);
     });
   });
@@ -105,7 +137,11 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       beforeAll(async () => {
         spec = loadSpecValidator(`vb365-rest-${version}.restore-sessions.json`, { graphRelaxations: false });
         sim = await startVeeamSimulator({ sessionCount: 200 });
-        const token = await call(`${sim.url}${p('/token')}`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }), ca: sim.caPem });
+        const token = await call(`${sim.url}${p('/token')}`, {
+          method: 'POST',
+          ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }),
+          ca: sim.caPem,
+        });
         expectValid('post', '/token', 200, token.json);
         auth = { authorization: `Bearer ${token.json.access_token}` };
       });
@@ -125,9 +161,15 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
           expectValid('get', '/RestoreSessions/{restoreSessionId}', 200, (await get(p(`/RestoreSessions/${s.id}`))).json);
           const events = await get(p(`/RestoreSessions/${s.id}/Events?limit=100`));
           expectValid('get', '/RestoreSessions/{restoreSessionId}/Events', 200, events.json);
-          expectValid('get', '/RestoreSessions/{restoreSessionId}/Events/{eventId}', 200, (await get(p(`/RestoreSessions/${s.id}/Events/${events.json.results[0].id}`))).json);
+          expectValid(
+            'get',
+            '/RestoreSessions/{restoreSessionId}/Events/{eventId}',
+            200,
+            (await get(p(`/RestoreSessions/${s.id}/Events/${events.json.results[0].id}`))).json,
+          );
           expectValid('get', '/RestoreSessions/{restoreSessionId}/organization', 200, (await get(p(`/RestoreSessions/${s.id}/organization`))).json);
-          if (version === 'v8') expectValid('get', '/RestoreSessions/{restoreSessionId}/Statistics', 200, (await get(p(`/RestoreSessions/${s.id}/Statistics`))).json);
+          if (version === 'v8')
+            expectValid('get', '/RestoreSessions/{restoreSessionId}/Statistics', 200, (await get(p(`/RestoreSessions/${s.id}/Statistics`))).json);
         }
       });
 
@@ -135,9 +177,19 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
         for (const view of ['true', 'false']) expectValid('get', '/Organizations', 200, (await get(p(`/Organizations?extendedView=${view}`))).json);
         const org = sim.organizations[0];
         expectValid('get', '/Organizations/{organizationId}', 200, (await get(p(`/Organizations/${org.id}?extendedView=true`))).json);
-        const explore = await call(`${sim.url}${p(`/Organizations/${org.id}/explore`)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'Vesp', showDeleted: true }), ca: sim.caPem });
+        const explore = await call(`${sim.url}${p(`/Organizations/${org.id}/explore`)}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'Vesp', showDeleted: true }),
+          ca: sim.caPem,
+        });
         expectValid('post', '/Organizations/{organizationId}/explore', explore.status, explore.json);
-        const job = await call(`${sim.url}${p(`/Jobs/${sim.jobs[0].id}/explore`)}`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}', ca: sim.caPem });
+        const job = await call(`${sim.url}${p(`/Jobs/${sim.jobs[0].id}/explore`)}`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{}',
+          ca: sim.caPem,
+        });
         expectValid('post', '/Jobs/{jobId}/explore', job.status, job.json);
         const stop = await call(`${sim.url}${p(`/RestoreSessions/${explore.json.id}/Stop`)}`, { method: 'POST', headers: auth, ca: sim.caPem });
         expectValid('post', '/RestoreSessions/{restoreSessionId}/Stop', stop.status, stop.text || undefined);
@@ -158,8 +210,10 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     let sessionsSpec: SpecValidator;
     let headers: Record<string, string>;
     const get = (path: string) => call(`${sim.apiBaseUrl}${B}${path}`, { headers });
-    const post = (path: string, body: unknown) => call(`${sim.apiBaseUrl}${B}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const expectValid = (method: string, template: string, status: number, body: unknown) => expect(spec.check(method, `${B}${template}`, status, body)).toBeNull();
+    const post = (path: string, body: unknown) =>
+      call(`${sim.apiBaseUrl}${B}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const expectValid = (method: string, template: string, status: number, body: unknown) =>
+      expect(spec.check(method, `${B}${template}`, status, body)).toBeNull();
     /** Every page of a list, each page validated. */
     const allPages = async (path: string, template: string) => {
       const items: Array<Record<string, unknown>> = [];
@@ -178,7 +232,10 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       spec = loadSpecValidator('msgraph-backuprestore-v1.0.discovery.yaml', { graphRelaxations: true });
       sessionsSpec = loadSpecValidator('msgraph-backuprestore-v1.0.restore-sessions.yaml', { graphRelaxations: true });
       sim = await startGraphSimulator({ sessionCount: 5 });
-      const token = await call(sim.tokenUrl, { method: 'POST', ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }) });
+      const token = await call(sim.tokenUrl, {
+        method: 'POST',
+        ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      });
       headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
     });
     afterAll(() => sim.close());
@@ -198,7 +255,11 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       const all = await allPages('/protectionPolicies', '/protectionPolicies');
       expect(all.every((p) => typeof p['@odata.type'] === 'string')).toBe(true);
       for (const p of all) expectValid('get', '/protectionPolicies/{protectionPolicyBase-id}', 200, (await get(`/protectionPolicies/${p.id}`)).json);
-      for (const [collection, param] of [['exchangeProtectionPolicies', 'exchangeProtectionPolicy-id'], ['oneDriveForBusinessProtectionPolicies', 'oneDriveForBusinessProtectionPolicy-id'], ['sharePointProtectionPolicies', 'sharePointProtectionPolicy-id']]) {
+      for (const [collection, param] of [
+        ['exchangeProtectionPolicies', 'exchangeProtectionPolicy-id'],
+        ['oneDriveForBusinessProtectionPolicies', 'oneDriveForBusinessProtectionPolicy-id'],
+        ['sharePointProtectionPolicies', 'sharePointProtectionPolicy-id'],
+      ]) {
         const typed = await allPages(`/${collection}`, `/${collection}`);
         expect(typed.length).toBeGreaterThan(0);
         expectValid('get', `/${collection}/{${param}}`, 200, (await get(`/${collection}/${typed[0].id}`)).json);
@@ -211,8 +272,13 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     it('protection units: polymorphic list, the three casts, the typed collections and their gets', async () => {
       const all = await allPages('/protectionUnits?$top=40', '/protectionUnits');
       expect(all).toHaveLength(sim.discovery.units().length);
-      for (const u of all.filter((_, i) => i % 7 === 0)) expectValid('get', '/protectionUnits/{protectionUnitBase-id}', 200, (await get(`/protectionUnits/${u.id}`)).json);
-      for (const [kind, collection, param] of [['mailbox', 'mailboxProtectionUnits', 'mailboxProtectionUnit-id'], ['drive', 'driveProtectionUnits', 'driveProtectionUnit-id'], ['site', 'siteProtectionUnits', 'siteProtectionUnit-id']]) {
+      for (const u of all.filter((_, i) => i % 7 === 0))
+        expectValid('get', '/protectionUnits/{protectionUnitBase-id}', 200, (await get(`/protectionUnits/${u.id}`)).json);
+      for (const [kind, collection, param] of [
+        ['mailbox', 'mailboxProtectionUnits', 'mailboxProtectionUnit-id'],
+        ['drive', 'driveProtectionUnits', 'driveProtectionUnit-id'],
+        ['site', 'siteProtectionUnits', 'siteProtectionUnit-id'],
+      ]) {
         const cast = await allPages(`/protectionUnits/microsoft.graph.${kind}ProtectionUnit`, `/protectionUnits/microsoft.graph.${kind}ProtectionUnit`);
         const typed = await allPages(`/${collection}`, `/${collection}`);
         expect(typed.map((u) => u.id)).toEqual(cast.map((u) => u.id));
@@ -225,7 +291,10 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
 
     it('restore points: list (with the two required options), get, its protection unit, and the 400 without them', async () => {
       const unit = GRAPH_WELL_KNOWN.siteUnitId;
-      const points = await allPages(`/restorePoints?$expand=protectionUnit($filter=id eq '${unit}')&$filter=protectionDateTime lt 2030-01-01T00:00:00Z`, '/restorePoints');
+      const points = await allPages(
+        `/restorePoints?$expand=protectionUnit($filter=id eq '${unit}')&$filter=protectionDateTime lt 2030-01-01T00:00:00Z`,
+        '/restorePoints',
+      );
       expect(points.length).toBeGreaterThanOrEqual(12);
       for (const p of points.slice(0, 3)) {
         expectValid('get', '/restorePoints/{restorePoint-id}', 200, (await get(`/restorePoints/${p.id}`)).json);
@@ -238,14 +307,23 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     });
 
     it('search, on both paths, and its 400', async () => {
-      const body = { protectionUnitIds: [GRAPH_WELL_KNOWN.mailboxUnitId, GRAPH_WELL_KNOWN.siteUnitId, '00000000-0000-4000-8000-000000000000'], protectionTimePeriod: { startDateTime: '2026-09-01T00:00:00Z', endDateTime: '2026-10-02T00:00:00Z' } };
+      const body = {
+        protectionUnitIds: [GRAPH_WELL_KNOWN.mailboxUnitId, GRAPH_WELL_KNOWN.siteUnitId, '00000000-0000-4000-8000-000000000000'],
+        protectionTimePeriod: { startDateTime: '2026-09-01T00:00:00Z', endDateTime: '2026-10-02T00:00:00Z' },
+      };
       for (const path of ['/restorePoints/search', '/restorePoints/microsoft.graph.search']) {
         const answer = await post(path, body);
         expect(answer.status).toBe(200);
         expectValid('post', '/restorePoints/microsoft.graph.search', 200, answer.json);
         expect(answer.json.searchResults.length).toBeGreaterThan(0);
       }
-      const withQuery = await post('/restorePoints/search', { protectionUnitIds: [GRAPH_WELL_KNOWN.mailboxUnitId], protectionTimePeriod: { startDateTime: '2026-09-01T00:00:00Z' }, restorePointPreference: 'oldest', tags: 'fastRestore', artifactQuery: { artifactType: 'message', queryExpression: 'budget' } });
+      const withQuery = await post('/restorePoints/search', {
+        protectionUnitIds: [GRAPH_WELL_KNOWN.mailboxUnitId],
+        protectionTimePeriod: { startDateTime: '2026-09-01T00:00:00Z' },
+        restorePointPreference: 'oldest',
+        tags: 'fastRestore',
+        artifactQuery: { artifactType: 'message', queryExpression: 'budget' },
+      });
       expectValid('post', '/restorePoints/microsoft.graph.search', 200, withQuery.json);
       const tooMany = await post('/restorePoints/search', { ...body, protectionUnitIds: Array.from({ length: 21 }, () => GRAPH_WELL_KNOWN.mailboxUnitId) });
       expect(tooMany.status).toBe(400);
@@ -253,12 +331,20 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     });
 
     it('a restore session created on a discovered restore point keeps the restore-sessions shapes', async () => {
-      const created = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: GRAPH_WELL_KNOWN.mailboxRestorePointIds[3] }, destinationType: 'new' }] }) });
+      const created = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: GRAPH_WELL_KNOWN.mailboxRestorePointIds[3] }, destinationType: 'new' }] }),
+      });
       expect(created.status).toBe(201);
       expect(sessionsSpec.check('post', `${B}/exchangeRestoreSessions`, 201, created.json)).toBeNull();
       const artifacts = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions/${created.json.id}/mailboxRestoreArtifacts`, { headers });
       expect(sessionsSpec.check('get', `${B}/exchangeRestoreSessions/{exchangeRestoreSession-id}/mailboxRestoreArtifacts`, 200, artifacts.json)).toBeNull();
-      const refused = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: '00000000-0000-4000-8000-000000000000' } }] }) });
+      const refused = await call(`${sim.apiBaseUrl}${B}/exchangeRestoreSessions`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: '00000000-0000-4000-8000-000000000000' } }] }),
+      });
       expect(refused.status).toBe(400);
       expect(sessionsSpec.check('post', `${B}/exchangeRestoreSessions`, 400, refused.json)).toBeNull();
     });
@@ -269,7 +355,8 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     let spec: SpecValidator;
     let auth: Record<string, string>;
     const get = (path: string) => call(`${sim.url}/v8${path}`, { headers: auth, ca: sim.caPem });
-    const expectValid = (method: string, template: string, status: number, body: unknown) => expect(spec.check(method, `/v8${template}`, status, body)).toBeNull();
+    const expectValid = (method: string, template: string, status: number, body: unknown) =>
+      expect(spec.check(method, `/v8${template}`, status, body)).toBeNull();
     /** Every page of a v8 list, each page validated. */
     const allPages = async (path: string, template: string) => {
       const items: Array<Record<string, unknown>> = [];
@@ -287,7 +374,11 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     beforeAll(async () => {
       spec = loadSpecValidator('vb365-rest-v8.change-feed-and-discovery.json', { graphRelaxations: false, openEnums: ['RESTEventType'] });
       sim = await startVeeamSimulator({ sessionCount: 60 });
-      const token = await call(`${sim.url}/v8/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }), ca: sim.caPem });
+      const token = await call(`${sim.url}/v8/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }),
+        ca: sim.caPem,
+      });
       expectValid('post', '/token', 200, token.json);
       auth = { authorization: `Bearer ${token.json.access_token}` };
     });
@@ -306,11 +397,21 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       const added = sim.addSession({ state: 'Working' });
       sim.updateSession(added.id, { state: 'Stopped', result: 'Warning' });
       sim.removeSession(added.id);
-      const explored = await call(`${sim.url}/v8/Jobs/${sim.jobs[0].id}/explore`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{}', ca: sim.caPem });
+      const explored = await call(`${sim.url}/v8/Jobs/${sim.jobs[0].id}/explore`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: '{}',
+        ca: sim.caPem,
+      });
       expectValid('post', '/Jobs/{jobId}/explore', 201, explored.json);
       const page = await get(`/Events?from=${latest.json.nextChangeToken}&limit=100`);
       expectValid('get', '/Events', 200, page.json);
-      expect(page.json.results.map((e: { eventType: string }) => e.eventType)).toEqual(['RestoreSessionUpdate', 'RestoreSessionUpdate', 'RestoreSessionDelete', 'RestoreSessionUpdate']);
+      expect(page.json.results.map((e: { eventType: string }) => e.eventType)).toEqual([
+        'RestoreSessionUpdate',
+        'RestoreSessionUpdate',
+        'RestoreSessionDelete',
+        'RestoreSessionUpdate',
+      ]);
       for (const event of page.json.results) expect(spec.checkSchema(`REST${event.eventType}Event`, event)).toBeNull();
       const outdated = await get('/Events?from=nonsense');
       expect(outdated.status).toBe(400);
@@ -339,7 +440,8 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       const all = await allPages('/RestorePoints?limit=100', '/RestorePoints');
       expect(all).toHaveLength(sim.discovery.restorePoints.length);
       await allPages(`/RestorePoints?userId=${VEEAM_WELL_KNOWN.protectedUserId}&from=2026-09-20T00:00:00Z&orderAsc=true`, '/RestorePoints');
-      for (const rp of all.filter((_, i) => i % 25 === 0)) expectValid('get', '/RestorePoints/{restorePointId}', 200, (await get(`/RestorePoints/${rp.id}`)).json);
+      for (const rp of all.filter((_, i) => i % 25 === 0))
+        expectValid('get', '/RestorePoints/{restorePointId}', 200, (await get(`/RestorePoints/${rp.id}`)).json);
     });
 
     it('protected users, groups, sites and teams: pages and gets', async () => {
@@ -367,12 +469,17 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     let spec: SpecValidator;
     let auth: Record<string, string>;
     const get = (path: string) => call(`${sim.url}${path}`, { headers: auth, ca: sim.caPem });
-    const expectValid = (method: string, template: string, status: number, body: unknown) => expect(spec.check(method, `/v6${template}`, status, body)).toBeNull();
+    const expectValid = (method: string, template: string, status: number, body: unknown) =>
+      expect(spec.check(method, `/v6${template}`, status, body)).toBeNull();
 
     beforeAll(async () => {
       spec = loadSpecValidator('vb365-rest-v6.discovery.json', { graphRelaxations: false });
       sim = await startVeeamSimulator({ sessionCount: 20 });
-      const token = await call(`${sim.url}/v6/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password }), ca: sim.caPem });
+      const token = await call(`${sim.url}/v6/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'password', username: sim.username, password: sim.password }),
+        ca: sim.caPem,
+      });
       expectValid('post', '/token', 200, token.json);
       auth = { authorization: `Bearer ${token.json.access_token}` };
     });
@@ -393,7 +500,12 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
         expect(jobs.json).toHaveLength(sim.jobs.length);
         for (const o of orgs.json) expectValid('get', '/Organizations/{organizationId}/Jobs', 200, (await get(`/${version}/Organizations/${o.id}/Jobs`)).json);
         for (const j of jobs.json) expectValid('get', '/Jobs/{jobId}', 200, (await get(`/${version}/Jobs/${j.id}`)).json);
-        const explored = await call(`${sim.url}/${version}/Jobs/${sim.jobs[1].id}/explore`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"type":"Vet"}', ca: sim.caPem });
+        const explored = await call(`${sim.url}/${version}/Jobs/${sim.jobs[1].id}/explore`, {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: '{"type":"Vet"}',
+          ca: sim.caPem,
+        });
         expect(explored.status).toBe(200);
         expectValid('post', '/Jobs/{jobId}/explore', 200, explored.json);
       }
@@ -404,10 +516,16 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
         const all = await get(`/${version}/RestorePoints`);
         expectValid('get', '/RestorePoints', 200, all.json);
         expect(all.json).toHaveLength(sim.discovery.restorePoints.length);
-        expectValid('get', '/RestorePoints', 200, (await get(`/${version}/RestorePoints?jobId=${sim.jobs[0].id}&backupTime=2026-09-25 00:00:00.000&isRetrieved=false`)).json);
+        expectValid(
+          'get',
+          '/RestorePoints',
+          200,
+          (await get(`/${version}/RestorePoints?jobId=${sim.jobs[0].id}&backupTime=2026-09-25 00:00:00.000&isRetrieved=false`)).json,
+        );
         for (const rp of all.json.filter((_: unknown, i: number) => i % 20 === 0)) {
           expectValid('get', '/RestorePoints/{restorePointId}', 200, (await get(`/${version}/RestorePoints/${rp.id}`)).json);
-          for (const list of ['mailboxes', 'onedrives', 'webs', 'teams']) expectValid('get', `/RestorePoints/{restorePointId}/${list}`, 200, (await get(`/${version}/RestorePoints/${rp.id}/${list}`)).json);
+          for (const list of ['mailboxes', 'onedrives', 'webs', 'teams'])
+            expectValid('get', `/RestorePoints/{restorePointId}/${list}`, 200, (await get(`/${version}/RestorePoints/${rp.id}/${list}`)).json);
         }
       }
       const missing = await get('/v6/RestorePoints/00000000-0000-4000-8000-000000000000');

@@ -10,7 +10,11 @@ describe('Veeam VB365 simulator', () => {
 
   beforeAll(async () => {
     sim = await startVeeamSimulator({ sessionCount: 120, maxPageSize: 50 });
-    const answer = await call(`${sim.url}/v6/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password }), ca: sim.caPem });
+    const answer = await call(`${sim.url}/v6/token`, {
+      method: 'POST',
+      ...form({ grant_type: 'password', username: sim.username, password: sim.password }),
+      ca: sim.caPem,
+    });
     expect(answer.status).toBe(200);
     token = answer.json.access_token;
     refresh = answer.json.refresh_token;
@@ -43,13 +47,21 @@ describe('Veeam VB365 simulator', () => {
 
   describe('token grants', () => {
     it('answers the password grant with expires_in, refresh_token and userName', async () => {
-      const answer = await call(`${sim.url}/v6/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password }), ca: sim.caPem });
+      const answer = await call(`${sim.url}/v6/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'password', username: sim.username, password: sim.password }),
+        ca: sim.caPem,
+      });
       expect(answer.json).toMatchObject({ token_type: 'bearer', expires_in: 3600, userName: sim.username });
       expect(typeof answer.json.refresh_token).toBe('string');
     });
 
     it('rejects bad credentials with 400 invalid_grant (OAuth shape, not {message})', async () => {
-      const answer = await call(`${sim.url}/v6/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: 'nope' }), ca: sim.caPem });
+      const answer = await call(`${sim.url}/v6/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'password', username: sim.username, password: 'nope' }),
+        ca: sim.caPem,
+      });
       expect(answer.status).toBe(400);
       expect(answer.json).toEqual({ error: 'invalid_grant', error_description: 'The user name or password is incorrect.' });
     });
@@ -65,10 +77,22 @@ describe('Veeam VB365 simulator', () => {
     });
 
     it('on v8 refuses a refresh without disable_antiforgery_token=true', async () => {
-      const login = await call(`${sim.url}/v8/token`, { method: 'POST', ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }), ca: sim.caPem });
-      const without = await call(`${sim.url}/v8/token`, { method: 'POST', ...form({ grant_type: 'refresh_token', refresh_token: login.json.refresh_token }), ca: sim.caPem });
+      const login = await call(`${sim.url}/v8/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'password', username: sim.username, password: sim.password, disable_antiforgery_token: 'true' }),
+        ca: sim.caPem,
+      });
+      const without = await call(`${sim.url}/v8/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'refresh_token', refresh_token: login.json.refresh_token }),
+        ca: sim.caPem,
+      });
       expect(without.status).toBe(400);
-      const withFlag = await call(`${sim.url}/v8/token`, { method: 'POST', ...form({ grant_type: 'refresh_token', refresh_token: login.json.refresh_token, disable_antiforgery_token: 'true' }), ca: sim.caPem });
+      const withFlag = await call(`${sim.url}/v8/token`, {
+        method: 'POST',
+        ...form({ grant_type: 'refresh_token', refresh_token: login.json.refresh_token, disable_antiforgery_token: 'true' }),
+        ca: sim.caPem,
+      });
       expect(withFlag.status).toBe(200);
     });
 
@@ -130,7 +154,11 @@ describe('Veeam VB365 simulator', () => {
 
     it('sends 7-digit timestamps, both Working-with-result and omitted or null endTime', async () => {
       const answer = await get('/v6/RestoreSessions?limit=50');
-      const all = [...answer.json.results, ...(await get('/v6/RestoreSessions?limit=50&offset=50')).json.results, ...(await get('/v6/RestoreSessions?limit=50&offset=100')).json.results];
+      const all = [
+        ...answer.json.results,
+        ...(await get('/v6/RestoreSessions?limit=50&offset=50')).json.results,
+        ...(await get('/v6/RestoreSessions?limit=50&offset=100')).json.results,
+      ];
       expect(all.every((s: { creationTime: string }) => /\.\d{7}Z$/.test(s.creationTime))).toBe(true);
       const working = all.filter((s: { state: string }) => s.state === 'Working');
       expect(working.some((s: Record<string, unknown>) => !('endTime' in s))).toBe(true);
@@ -178,21 +206,43 @@ describe('Veeam VB365 simulator', () => {
   describe('explore and stop', () => {
     it('explores an organisation into a new Working session (200 on v6, 201 on v8) and stops it (200 empty / 204)', async () => {
       const org = sim.organizations[0];
-      const v6 = await call(`${sim.url}/v6/Organizations/${org.id}/explore`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'Veod', dateTime: null }), ca: sim.caPem });
+      const v6 = await call(`${sim.url}/v6/Organizations/${org.id}/explore`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'Veod', dateTime: null }),
+        ca: sim.caPem,
+      });
       expect(v6.status).toBe(200);
       expect(v6.json).toMatchObject({ state: 'Working', type: 'Veod', organization: org.name, initiatedBy: sim.username });
-      const stop = await call(`${sim.url}/v6/RestoreSessions/${v6.json.id}/Stop`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, ca: sim.caPem });
+      const stop = await call(`${sim.url}/v6/RestoreSessions/${v6.json.id}/Stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        ca: sim.caPem,
+      });
       expect(stop.status).toBe(200);
       expect(stop.text).toBe('');
       expect((await get(`/v6/RestoreSessions/${v6.json.id}`)).json.state).toBe('Stopped');
-      const again = await call(`${sim.url}/v6/RestoreSessions/${v6.json.id}/Stop`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, ca: sim.caPem });
+      const again = await call(`${sim.url}/v6/RestoreSessions/${v6.json.id}/Stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        ca: sim.caPem,
+      });
       expect(again.status).toBe(400);
       expect(again.json.message).toMatch(/not running/);
 
       const job = sim.jobs[0];
-      const v8 = await call(`${sim.url}/v8/Jobs/${job.id}/explore`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'Vex' }), ca: sim.caPem });
+      const v8 = await call(`${sim.url}/v8/Jobs/${job.id}/explore`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'Vex' }),
+        ca: sim.caPem,
+      });
       expect(v8.status).toBe(201);
-      const stop8 = await call(`${sim.url}/v8/RestoreSessions/${v8.json.id}/Stop`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, ca: sim.caPem });
+      const stop8 = await call(`${sim.url}/v8/RestoreSessions/${v8.json.id}/Stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        ca: sim.caPem,
+      });
       expect(stop8.status).toBe(204);
     });
   });

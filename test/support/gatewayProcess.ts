@@ -53,7 +53,9 @@ function watch(child: ChildProcess): GatewayProcess {
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     stdout: () => out,
@@ -67,7 +69,8 @@ function watch(child: ChildProcess): GatewayProcess {
     async waitForOutput(text, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!out.includes(text) && !err.includes(text)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gateway never printed '${text}'; stdout:\n${out.slice(-2000)}\nstderr:\n${err.slice(-2000)}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`gateway never printed '${text}'; stdout:\n${out.slice(-2000)}\nstderr:\n${err.slice(-2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
@@ -97,7 +100,9 @@ export async function waitUntilReady(port: number, timeoutMs = 20_000): Promise<
 
 /** `npm start` itself (without its prestart build: Jest's global setup built dist/ already). */
 export function startWithNpm(env: Record<string, string>): GatewayProcess {
-  return watch(spawn('npm', ['start', '--ignore-scripts', '--silent'], { cwd: ROOT, env: { ...process.env, NODE_ENV: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return watch(
+    spawn('npm', ['start', '--ignore-scripts', '--silent'], { cwd: ROOT, env: { ...process.env, NODE_ENV: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
 }
 
 /** Whether a process with this id still exists. */

@@ -7,10 +7,10 @@ import { createGateway, type Gateway } from '../../src/gateway';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../src/simulators/msgraph/server';
 import { startVeeamSimulator, type VeeamSimulator, type VeeamSimulatorOptions } from '../../src/simulators/veeam/server';
 
-export interface GraphQLAnswer<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test responses are read loosely
+export interface GraphQLAnswer<T = any> {
   status: number;
   headers: Record<string, string>;
-  body: { data?: T; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: { data?: T; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> };
   text: string;
 }
 
@@ -22,8 +22,11 @@ export interface Harness {
   config: GatewayConfig;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
-  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  http(path: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string>; text: string }>;
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLAnswer<T>>;
+  http(
+    path: string,
+    init?: { method?: string; headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }>;
   resetCounters(): void;
   /** Reads every source completely now: once it resolves, the index holds what the upstreams hold. */
   refresh(): Promise<void>;
@@ -40,12 +43,15 @@ export interface HarnessOptions {
   /** Time for the gateway (a ManualClock in tests that drive time). */
   clock?: Clock;
   /** Adjusts the raw configuration before validation. */
-  configure?: (raw: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  configure?: (raw: Record<string, any>) => void;
 }
 
 /** Both simulators and a gateway configured against them, listening on port 0. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 120, ...options.graph }), startVeeamSimulator({ sessionCount: 120, ...options.veeam })]);
+  const [graph, veeam] = await Promise.all([
+    startGraphSimulator({ sessionCount: 120, ...options.graph }),
+    startVeeamSimulator({ sessionCount: 120, ...options.veeam }),
+  ]);
   const gateway = await startHarnessGateway(graph, veeam, options);
   // The start-up checks made their calls: tests count from here.
   gateway.resetCounters();
@@ -60,13 +66,27 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 /** A gateway against simulators that someone else owns (several gateways may share them); close() leaves them running. */
 export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSimulator, options: HarnessOptions = {}): Promise<Harness> {
-  const raw: Record<string, any> = { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const raw: Record<string, any> = {
     server: { port: 0 },
     logging: { level: 'info' },
     cache: { listTtlSeconds: options.listTtlSeconds ?? 5 },
     sources: [
-      { id: 'contoso', vendor: 'msgraph', name: 'Contoso tenant', baseUrl: graph.apiBaseUrl, auth: { tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: graph.clientSecret, tokenUrl: graph.tokenUrl } },
-      { id: 'vbo-eu', vendor: 'veeam', name: 'VB365 Europe', baseUrl: veeam.url, apiVersion: options.veeamVersion ?? 'v6', auth: { username: veeam.username, password: veeam.password }, ...(veeam.caFile ? { tls: { caFile: veeam.caFile } } : {}) },
+      {
+        id: 'contoso',
+        vendor: 'msgraph',
+        name: 'Contoso tenant',
+        baseUrl: graph.apiBaseUrl,
+        auth: { tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: graph.clientSecret, tokenUrl: graph.tokenUrl },
+      },
+      {
+        id: 'vbo-eu',
+        vendor: 'veeam',
+        name: 'VB365 Europe',
+        baseUrl: veeam.url,
+        apiVersion: options.veeamVersion ?? 'v6',
+        auth: { username: veeam.username, password: veeam.password },
+        ...(veeam.caFile ? { tls: { caFile: veeam.caFile } } : {}),
+      },
     ],
   };
   options.configure?.(raw);
@@ -102,7 +122,11 @@ export async function startHarnessGateway(graph: GraphSimulator, veeam: VeeamSim
     logs,
     http: httpCall,
     async query(query, variables, headers = {}) {
-      const answer = await httpCall('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+      const answer = await httpCall('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: answer.status, headers: answer.headers, text: answer.text, body: JSON.parse(answer.text) };
     },
     resetCounters() {

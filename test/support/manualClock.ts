@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../src/clock';
+import { abortReason, type Clock, type TimerHandle } from '../../src/clock';
 
 interface Timer {
   at: number;
@@ -32,14 +32,14 @@ export class ManualClock implements Clock {
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) return reject(abortReason(signal));
       const handle = this.schedule(ms, () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       });
       const onAbort = () => {
         handle.cancel();
-        reject(signal?.reason);
+        reject(abortReason(signal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
     });

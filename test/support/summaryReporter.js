@@ -12,7 +12,9 @@ class SummaryReporter {
       }
     }
     const lines = [...reasons].map(([reason, n]) => `skipped ${n}: ${reason}`);
-    process.stderr.write(`\n${lines.join('\n')}${lines.length ? '\n' : ''}${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`);
+    process.stderr.write(
+      `\n${lines.join('\n')}${lines.length ? '\n' : ''}${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
+    );
   }
 }
 module.exports = SummaryReporter;

@@ -4,7 +4,7 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string>;
   text: string;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test helper reading arbitrary upstream JSON
+  json: any;
 }
 
 /** A plain HTTP call for tests: returns status, headers, text and parsed JSON when it parses. */

@@ -7,7 +7,12 @@ export function wsClient(httpUrl: string, connectionParams: Record<string, unkno
 }
 
 /** Collects every result of one subscription until it completes, errors, or `until` says stop. */
-export function collect<T>(client: Client, query: string, variables: Record<string, unknown> = {}, until?: (items: T[]) => boolean): { items: T[]; errors: unknown[]; done: Promise<void>; stop(): void } {
+export function collect<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+  until?: (items: T[]) => boolean,
+): { items: T[]; errors: unknown[]; done: Promise<void>; stop(): void } {
   const items: T[] = [];
   const errors: unknown[] = [];
   let stop = () => undefined as void;
@@ -17,7 +22,7 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
       {
         next: (result) => {
           if (result.errors) errors.push(...result.errors);
-          if (result.data) items.push(result.data as T);
+          if (result.data) items.push(result.data);
           if (until?.(items)) {
             stop();
             resolve();

@@ -6,8 +6,22 @@ import { ConfigError, loadConfigFile, parseConfig } from '../../src/config';
 const valid = () => ({
   auth: { mode: 'none' },
   sources: [
-    { id: 'contoso', vendor: 'msgraph', name: 'Contoso', baseUrl: 'https://graph.microsoft.com/v1.0', auth: { tenantId: 't', clientId: 'c', clientSecret: '${CONTOSO_SECRET}' } },
-    { id: 'vbo-eu', vendor: 'veeam', name: 'VB365 EU', baseUrl: 'https://vbo-eu.example.net:4443', apiVersion: 'v8', auth: { username: 'svc', password: 'pre-${VBO_PASSWORD}-post' }, tls: { caFile: './certs/ca.pem' } },
+    {
+      id: 'contoso',
+      vendor: 'msgraph',
+      name: 'Contoso',
+      baseUrl: 'https://graph.microsoft.com/v1.0',
+      auth: { tenantId: 't', clientId: 'c', clientSecret: '${CONTOSO_SECRET}' },
+    },
+    {
+      id: 'vbo-eu',
+      vendor: 'veeam',
+      name: 'VB365 EU',
+      baseUrl: 'https://vbo-eu.example.net:4443',
+      apiVersion: 'v8',
+      auth: { username: 'svc', password: 'pre-${VBO_PASSWORD}-post' },
+      tls: { caFile: './certs/ca.pem' },
+    },
   ],
 });
 
@@ -36,18 +50,21 @@ describe('configuration', () => {
   });
 
   it('names a missing environment variable and the key that uses it', () => {
-    expectConfigError(() => parseConfig(valid(), { env: { CONTOSO_SECRET: 'x' } }), /sources\[1\]\.auth\.password: environment variable VBO_PASSWORD is not set/);
+    expectConfigError(
+      () => parseConfig(valid(), { env: { CONTOSO_SECRET: 'x' } }),
+      /sources\[1\]\.auth\.password: environment variable VBO_PASSWORD is not set/,
+    );
   });
 
   it('names an unknown key', () => {
-    const raw = valid() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const raw = valid() as Record<string, any>;
     raw.sources[1].tls.insecureSkipVerfy = true;
     expectConfigError(() => parseConfig(raw, { env }), /sources\[1\]\.tls\.insecureSkipVerfy: unknown key/);
     expectConfigError(() => parseConfig({ ...valid(), serve: {} }, { env }), /serve: unknown key/);
   });
 
   it('names a wrong value, a wrong vendor, a duplicate id, an unsupported auth mode', () => {
-    const raw = valid() as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const raw = valid() as Record<string, any>;
     raw.sources[1].apiVersion = 'v5';
     expectConfigError(() => parseConfig(raw, { env }), /sources\[1\]\.apiVersion/);
     const dup = valid();
@@ -57,10 +74,17 @@ describe('configuration', () => {
     expectConfigError(() => parseConfig({ ...valid(), sources: [{ ...valid().sources[0], baseUrl: 'ftp://x' }] }, { env }), /sources\[0\]\.baseUrl/);
     expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'oauth' } }, { env }), /auth\.mode/);
     expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey' } }, { env }), /auth\.apiKeys/);
-    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'short', role: 'reader' }] } }, { env }), /auth\.apiKeys\[0\]\.key: must be at least 16 characters/);
-    expectConfigError(() => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'k'.repeat(20), role: 'admin' }] } }, { env }), /auth\.apiKeys\[0\]\.role/);
     expectConfigError(
-      () => parseConfig({ ...valid(), auth: { mode: 'jwt', jwt: { secret: 's'.repeat(40), jwksUrl: 'https://idp/keys', issuer: 'i', audience: 'a' } } }, { env }),
+      () => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'short', role: 'reader' }] } }, { env }),
+      /auth\.apiKeys\[0\]\.key: must be at least 16 characters/,
+    );
+    expectConfigError(
+      () => parseConfig({ ...valid(), auth: { mode: 'apiKey', apiKeys: [{ key: 'k'.repeat(20), role: 'admin' }] } }, { env }),
+      /auth\.apiKeys\[0\]\.role/,
+    );
+    expectConfigError(
+      () =>
+        parseConfig({ ...valid(), auth: { mode: 'jwt', jwt: { secret: 's'.repeat(40), jwksUrl: 'https://idp/keys', issuer: 'i', audience: 'a' } } }, { env }),
       /auth\.jwt: give exactly one of secret and jwksUrl/,
     );
     expectConfigError(() => parseConfig({ sources: [] }, { env }), /sources: needs at least one source/);
@@ -74,7 +98,10 @@ describe('configuration', () => {
   it('reads YAML and JSON files and resolves relative paths against the file’s folder', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'gw-config-'));
     const yamlFile = path.join(dir, 'gateway.yaml');
-    writeFileSync(yamlFile, `sources:\n  - id: vbo\n    vendor: veeam\n    name: VBO\n    baseUrl: https://vbo:4443\n    auth: { username: u, password: "\${VBO_PASSWORD}" }\n    tls: { caFile: ca.pem }\n`);
+    writeFileSync(
+      yamlFile,
+      `sources:\n  - id: vbo\n    vendor: veeam\n    name: VBO\n    baseUrl: https://vbo:4443\n    auth: { username: u, password: "\${VBO_PASSWORD}" }\n    tls: { caFile: ca.pem }\n`,
+    );
     const config = loadConfigFile(yamlFile, env);
     expect(config.sources[0].tls?.caFile).toBe(path.join(dir, 'ca.pem'));
     const jsonFile = path.join(dir, 'gateway.json');

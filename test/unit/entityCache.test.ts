@@ -1,11 +1,12 @@
 import { EntityCache } from '../../src/cache/entityCache';
 import { MemoryCacheStore } from '../../src/cache/memoryCacheStore';
 import { GatewayMetrics } from '../../src/metrics';
+import { ManualClock } from '../support/manualClock';
 
 const ttls = { liveMs: 5_000, terminalMs: 300_000, organizationsMs: 300_000, notFoundMs: 30_000 };
 
 describe('entity cache read-through', () => {
-  const make = () => new EntityCache(new MemoryCacheStore({ maxEntries: 1000, maxBytes: 10_000_000 }), ttls, new GatewayMetrics());
+  const make = () => new EntityCache(new MemoryCacheStore({ maxEntries: 1000, maxBytes: 10_000_000 }, new ManualClock()), ttls, new GatewayMetrics());
 
   it('loads only what is missing, in key order, and stores values with the TTL their kind gets', async () => {
     const cache = make();
@@ -14,8 +15,24 @@ describe('entity cache read-through', () => {
       loads.push(missing);
       return missing.map((k) => `value-of-${k}`);
     };
-    expect(await cache.readThrough('session', ['a', 'b'], (k) => k, load, () => 1000)).toEqual(['value-of-a', 'value-of-b']);
-    expect(await cache.readThrough('session', ['b', 'c', 'a'], (k) => k, load, () => 1000)).toEqual(['value-of-b', 'value-of-c', 'value-of-a']);
+    expect(
+      await cache.readThrough(
+        'session',
+        ['a', 'b'],
+        (k) => k,
+        load,
+        () => 1000,
+      ),
+    ).toEqual(['value-of-a', 'value-of-b']);
+    expect(
+      await cache.readThrough(
+        'session',
+        ['b', 'c', 'a'],
+        (k) => k,
+        load,
+        () => 1000,
+      ),
+    ).toEqual(['value-of-b', 'value-of-c', 'value-of-a']);
     expect(loads).toEqual([['a', 'b'], ['c']]);
   });
 
@@ -27,8 +44,20 @@ describe('entity cache read-through', () => {
       return missing.map(() => null);
     };
     const ids = Array.from({ length: 500 }, (_, i) => `unknown-${i}`);
-    await cache.readThrough<string, string | null>('session', ids, (k) => k, load, (v) => (v === null ? ttls.notFoundMs : 1000));
-    await cache.readThrough<string, string | null>('session', ids, (k) => k, load, (v) => (v === null ? ttls.notFoundMs : 1000));
+    await cache.readThrough<string, string | null>(
+      'session',
+      ids,
+      (k) => k,
+      load,
+      (v) => (v === null ? ttls.notFoundMs : 1000),
+    );
+    await cache.readThrough<string, string | null>(
+      'session',
+      ids,
+      (k) => k,
+      load,
+      (v) => (v === null ? ttls.notFoundMs : 1000),
+    );
     expect(calls).toBe(500);
   });
 
@@ -42,15 +71,33 @@ describe('entity cache read-through', () => {
       await gate;
       return missing.map((k) => (k === 'bad' ? new Error('upstream said no') : k.toUpperCase()));
     };
-    const first = cache.readThrough('events', ['x', 'bad'], (k) => k, load, () => 1000);
-    const second = cache.readThrough('events', ['x'], (k) => k, load, () => 1000);
+    const first = cache.readThrough(
+      'events',
+      ['x', 'bad'],
+      (k) => k,
+      load,
+      () => 1000,
+    );
+    const second = cache.readThrough(
+      'events',
+      ['x'],
+      (k) => k,
+      load,
+      () => 1000,
+    );
     release();
     const [a, b] = await Promise.all([first, second]);
     expect(a[0]).toBe('X');
     expect(a[1]).toBeInstanceOf(Error);
     expect(b).toEqual(['X']);
     expect(calls).toBe(1);
-    const again = await cache.readThrough('events', ['bad'], (k) => k, load, () => 1000);
+    const again = await cache.readThrough(
+      'events',
+      ['bad'],
+      (k) => k,
+      load,
+      () => 1000,
+    );
     expect(again[0]).toBeInstanceOf(Error);
     expect(calls).toBe(2);
   });

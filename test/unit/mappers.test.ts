@@ -70,9 +70,17 @@ describe('workload mapping (contract §2)', () => {
 
 describe('field mapping', () => {
   it('takes Graph initiatedBy from the user, else the application, and keeps full-precision order keys', () => {
-    const withUser = toGraphRestoreSession('s', { id: 'a', createdBy: { user: { displayName: 'Adele Vance' }, application: { displayName: 'App' } }, createdDateTime: '2024-03-30T12:01:03.4500001Z' });
+    const withUser = toGraphRestoreSession('s', {
+      id: 'a',
+      createdBy: { user: { displayName: 'Adele Vance' }, application: { displayName: 'App' } },
+      createdDateTime: '2024-03-30T12:01:03.4500001Z',
+    });
     expect(withUser.initiatedBy).toBe('Adele Vance');
-    const appOnly = toGraphRestoreSession('s', { id: 'b', createdBy: { application: { displayName: 'Contoso Restore App' } }, createdDateTime: '2024-03-30T12:01:03.4500002Z' });
+    const appOnly = toGraphRestoreSession('s', {
+      id: 'b',
+      createdBy: { application: { displayName: 'Contoso Restore App' } },
+      createdDateTime: '2024-03-30T12:01:03.4500002Z',
+    });
     expect(appOnly.initiatedBy).toBe('Contoso Restore App');
     expect(toGraphRestoreSession('s', { id: 'c' }).initiatedBy).toBeNull();
     expect(withUser.createdAt!.epochMs).toBe(appOnly.createdAt!.epochMs);

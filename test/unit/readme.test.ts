@@ -5,7 +5,12 @@ import { parseConfig } from '../../src/config';
 
 const README = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 const yamlBlocks = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
-const env = new Proxy({} as NodeJS.ProcessEnv, { get: (_t, name) => (typeof name === 'string' && name !== 'PORT' && name !== 'HOST' ? `value-of-${name}-0123456789abcdef0123456789abcdef` : undefined) });
+const env = new Proxy(
+  {},
+  {
+    get: (_t, name) => (typeof name === 'string' && name !== 'PORT' && name !== 'HOST' ? `value-of-${name}-0123456789abcdef0123456789abcdef` : undefined),
+  },
+);
 const stubSource = { id: 's', vendor: 'veeam', name: 'S', baseUrl: 'https://s:4443', auth: { username: 'u', password: 'p' } };
 
 describe('the README’s configuration examples', () => {

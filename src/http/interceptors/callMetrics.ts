@@ -15,7 +15,12 @@ type Controller = Dispatcher.DispatchController;
  * warning with the cause when it failed or the upstream answered 5xx/429, at debug when we
  * cancelled it ourselves.
  */
-export function callMetrics(source: { sourceId: string; vendor: VendorValue }, metrics: GatewayMetrics, logger: Logger, describe: (err: unknown) => string): Dispatcher.DispatcherComposeInterceptor {
+export function callMetrics(
+  source: { sourceId: string; vendor: VendorValue },
+  metrics: GatewayMetrics,
+  logger: Logger,
+  describe: (err: unknown) => string,
+): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     const call = callContextOf(opts);
     const labels = { source: source.sourceId, vendor: source.vendor, route: call?.route ?? 'unknown' };
@@ -26,7 +31,15 @@ export function callMetrics(source: { sourceId: string; vendor: VendorValue }, m
       const cancelled = call?.signal?.aborted === true;
       metrics.upstreamRequests.inc({ ...labels, status: cancelled ? 'cancelled' : status });
       metrics.upstreamDuration.observe(labels, seconds);
-      const line = { requestId: call?.trace?.requestId, traceId: call?.trace?.traceId, callId: spanIdOf(opts), source: source.sourceId, route: labels.route, status, ms: Math.round(seconds * 1000) };
+      const line = {
+        requestId: call?.trace?.requestId,
+        traceId: call?.trace?.traceId,
+        callId: spanIdOf(opts),
+        source: source.sourceId,
+        route: labels.route,
+        status,
+        ms: Math.round(seconds * 1000),
+      };
       if (cancelled) logger.debug(line, 'upstream call cancelled');
       else if (error || Number(status) >= 500 || status === '429') logger.warn({ ...line, error: error ? describe(error) : undefined }, 'upstream call failed');
       else logger.debug(line, 'upstream call');

@@ -51,13 +51,16 @@ export class Churn {
     this.stop();
     if (ratePerMinute === 0) return;
     this.ratePerMinute = ratePerMinute;
-    this.timer = setInterval(() => {
-      try {
-        this.step();
-      } catch {
-        // A failed event (e.g. nothing left to remove) must not take the simulator down.
-      }
-    }, Math.max(10, Math.round(60_000 / ratePerMinute)));
+    this.timer = setInterval(
+      () => {
+        try {
+          this.step();
+        } catch {
+          // A failed event (e.g. nothing left to remove) must not take the simulator down.
+        }
+      },
+      Math.max(10, Math.round(60_000 / ratePerMinute)),
+    );
     this.timer.unref();
   }
 

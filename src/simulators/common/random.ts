@@ -34,7 +34,10 @@ export class SeededRandom {
   /** A version-4-shaped GUID, lower case, as both vendors print them. */
   guid(): string {
     // Four 32-bit draws give the 122 random bits of a v4 GUID.
-    const word = () => Math.floor(this.next() * 4294967296).toString(16).padStart(8, '0');
+    const word = () =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
     const a = word();
     const b = word();
     const c = word();

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -135,7 +136,7 @@ export class SimServer {
   private readonly controlRoutes: CompiledRoute[];
   private readonly dice: SeededRandom;
   private readonly server: http.Server;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
   private baseUrl: string | null = null;
 
   constructor(private readonly options: SimServerOptions) {
@@ -152,9 +153,7 @@ export class SimServer {
         }
       });
     };
-    this.server = options.tls
-      ? https.createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, listener)
-      : http.createServer(listener);
+    this.server = options.tls ? https.createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, listener) : http.createServer(listener);
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -327,7 +326,7 @@ export class SimServer {
 
   private async send(res: http.ServerResponse, response: SimResponse, faulty: boolean, req: SimRequest, isControl: boolean): Promise<void> {
     const faults = this.faults.current;
-    const headers: Record<string, string> = { ...(isControl ? {} : this.options.defaultHeaders?.(req) ?? {}), ...(response.headers ?? {}) };
+    const headers: Record<string, string> = { ...(isControl ? {} : (this.options.defaultHeaders?.(req) ?? {})), ...(response.headers ?? {}) };
     if (response.body === undefined) {
       res.writeHead(response.status, headers);
       res.end();

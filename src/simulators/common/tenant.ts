@@ -61,11 +61,102 @@ export interface TenantDirectory {
 }
 
 // The first names are Microsoft's own demo-tenant people, so the Contoso data reads familiar.
-const FIRST = ['Adele', 'Megan', 'Alex', 'Lee', 'Nestor', 'Isaiah', 'Pradeep', 'Johanna', 'Diego', 'Patti', 'Lynne', 'Miriam', 'Grady', 'Henrietta', 'Irvin', 'Joni', 'Lidia', 'Christie', 'Enrico', 'Allan', 'Zoë', 'Debra', 'Emily', 'Ben', 'Nora'];
-const LAST = ['Vance', 'Bowen', 'Wilber', 'Gu', 'Wilke', 'Langer', 'Gupta', 'Lorenz', 'Siciliani', 'Fernandez', 'Robbins', 'Graham', 'Archie', 'Mueller', 'Sayers', 'Sherman', 'Holloway', 'Cline', 'Cattaneo', 'Deyoung', 'Durand', 'Berger', 'Braun', 'Walters', 'Okafor'];
-const SITE_NAMES = ['Finance', 'HR', 'Marketing', 'Sales', 'Legal', 'Engineering', 'IT', 'Operations', 'Mark8ProjectTeam', 'Retail', 'ContosoWorks', 'DigitalInitiative', 'Leadership', 'Communications', 'Design', 'Support', 'Research', 'Procurement', 'Facilities', 'Events'];
-const GROUP_NAMES = ['All Company', 'Finance Team', 'Sales and Marketing', 'Engineering Leads', 'HR Business Partners', 'Project Falcon', 'Retail Stores', 'Design Review'];
-const TEAM_NAMES = ['Mark 8 Project Team', 'Sales Team', 'Digital Initiative Public Relations', 'Finance Close', 'IT Help Desk', 'Product Launch', 'Store Managers', 'Research Lab'];
+const FIRST = [
+  'Adele',
+  'Megan',
+  'Alex',
+  'Lee',
+  'Nestor',
+  'Isaiah',
+  'Pradeep',
+  'Johanna',
+  'Diego',
+  'Patti',
+  'Lynne',
+  'Miriam',
+  'Grady',
+  'Henrietta',
+  'Irvin',
+  'Joni',
+  'Lidia',
+  'Christie',
+  'Enrico',
+  'Allan',
+  'Zoë',
+  'Debra',
+  'Emily',
+  'Ben',
+  'Nora',
+];
+const LAST = [
+  'Vance',
+  'Bowen',
+  'Wilber',
+  'Gu',
+  'Wilke',
+  'Langer',
+  'Gupta',
+  'Lorenz',
+  'Siciliani',
+  'Fernandez',
+  'Robbins',
+  'Graham',
+  'Archie',
+  'Mueller',
+  'Sayers',
+  'Sherman',
+  'Holloway',
+  'Cline',
+  'Cattaneo',
+  'Deyoung',
+  'Durand',
+  'Berger',
+  'Braun',
+  'Walters',
+  'Okafor',
+];
+const SITE_NAMES = [
+  'Finance',
+  'HR',
+  'Marketing',
+  'Sales',
+  'Legal',
+  'Engineering',
+  'IT',
+  'Operations',
+  'Mark8ProjectTeam',
+  'Retail',
+  'ContosoWorks',
+  'DigitalInitiative',
+  'Leadership',
+  'Communications',
+  'Design',
+  'Support',
+  'Research',
+  'Procurement',
+  'Facilities',
+  'Events',
+];
+const GROUP_NAMES = [
+  'All Company',
+  'Finance Team',
+  'Sales and Marketing',
+  'Engineering Leads',
+  'HR Business Partners',
+  'Project Falcon',
+  'Retail Stores',
+  'Design Review',
+];
+const TEAM_NAMES = [
+  'Mark 8 Project Team',
+  'Sales Team',
+  'Digital Initiative Public Relations',
+  'Finance Close',
+  'IT Help Desk',
+  'Product Launch',
+  'Store Managers',
+  'Research Lab',
+];
 const SHARED = ['info', 'support', 'invoices'];
 
 /** ASCII mail-local part: `Zoë Durand` → `zoe.durand`. */
@@ -120,7 +211,14 @@ export function buildDirectory(spec: DirectorySpec): TenantDirectory {
   }
   if (spec.people >= 20) {
     for (const shared of SHARED) {
-      people.push({ directoryObjectId: rng.guid(), displayName: `${capitalise(spec.organizationName.split('.')[0])} ${capitalise(shared)}`, email: `${shared}@${spec.domain}`, accountType: 'SharedMailbox', oneDriveUrl: null, hasArchive: false });
+      people.push({
+        directoryObjectId: rng.guid(),
+        displayName: `${capitalise(spec.organizationName.split('.')[0])} ${capitalise(shared)}`,
+        email: `${shared}@${spec.domain}`,
+        accountType: 'SharedMailbox',
+        oneDriveUrl: null,
+        hasArchive: false,
+      });
     }
   }
   const sites = SITE_NAMES.slice(0, spec.sites).map((name) => ({ siteId: rng.guid(), name, url: `https://${spec.sharePointHost}/sites/${name}` }));
@@ -134,7 +232,16 @@ export function buildDirectory(spec: DirectorySpec): TenantDirectory {
     description: `${displayName} collaboration space`,
     mail: `${displayName.replace(/[^A-Za-z0-9]/g, '')}@${spec.domain}`,
   }));
-  return { organizationName: spec.organizationName, tenantId: spec.tenantId ?? rng.guid(), domain: spec.domain, sharePointHost: spec.sharePointHost, people, sites, groups, teams };
+  return {
+    organizationName: spec.organizationName,
+    tenantId: spec.tenantId ?? rng.guid(),
+    domain: spec.domain,
+    sharePointHost: spec.sharePointHost,
+    people,
+    sites,
+    groups,
+    teams,
+  };
 }
 
 /** Contoso: 57 users + 3 shared mailboxes, 20 sites, 8 groups, 8 teams. */
@@ -153,10 +260,46 @@ export const CONTOSO_DIRECTORY: TenantDirectory = buildDirectory({
 /** The directories of the other organisations Veeam protects (by Veeam organisation name). */
 export const OTHER_DIRECTORIES: Record<string, TenantDirectory> = Object.fromEntries(
   [
-    { organizationName: 'fabrikam.onmicrosoft.com', domain: 'fabrikam.com', sharePointHost: 'fabrikam.sharepoint.com', people: 24, sites: 6, groups: 3, teams: 3, nameOffset: 5 },
-    { organizationName: 'northwind.local', domain: 'northwind.local', sharePointHost: 'sharepoint.northwind.local', people: 14, sites: 0, groups: 0, teams: 0, nameOffset: 11 },
-    { organizationName: 'adatum.com', domain: 'adatum.com', sharePointHost: 'adatum.sharepoint.com', people: 20, sites: 5, groups: 2, teams: 0, nameOffset: 17 },
-    { organizationName: 'wingtip-müller.onmicrosoft.com', domain: 'wingtip-mueller.com', sharePointHost: 'wingtipmueller.sharepoint.com', people: 12, sites: 4, groups: 2, teams: 2, nameOffset: 21 },
+    {
+      organizationName: 'fabrikam.onmicrosoft.com',
+      domain: 'fabrikam.com',
+      sharePointHost: 'fabrikam.sharepoint.com',
+      people: 24,
+      sites: 6,
+      groups: 3,
+      teams: 3,
+      nameOffset: 5,
+    },
+    {
+      organizationName: 'northwind.local',
+      domain: 'northwind.local',
+      sharePointHost: 'sharepoint.northwind.local',
+      people: 14,
+      sites: 0,
+      groups: 0,
+      teams: 0,
+      nameOffset: 11,
+    },
+    {
+      organizationName: 'adatum.com',
+      domain: 'adatum.com',
+      sharePointHost: 'adatum.sharepoint.com',
+      people: 20,
+      sites: 5,
+      groups: 2,
+      teams: 0,
+      nameOffset: 17,
+    },
+    {
+      organizationName: 'wingtip-müller.onmicrosoft.com',
+      domain: 'wingtip-mueller.com',
+      sharePointHost: 'wingtipmueller.sharepoint.com',
+      people: 12,
+      sites: 4,
+      groups: 2,
+      teams: 2,
+      nameOffset: 21,
+    },
   ].map((spec) => [spec.organizationName, buildDirectory(spec)]),
 );
 

@@ -39,7 +39,10 @@ export function generateServerTls(hostNames: string[] = ['localhost'], ipAddress
   caCert.serialNumber = serialNumber();
   caCert.validity.notBefore = notBefore;
   caCert.validity.notAfter = notAfter;
-  const caSubject = [{ name: 'commonName', value: 'Simulated VB365 Root CA' }, { name: 'organizationName', value: 'Restore Gateway Simulators' }];
+  const caSubject = [
+    { name: 'commonName', value: 'Simulated VB365 Root CA' },
+    { name: 'organizationName', value: 'Restore Gateway Simulators' },
+  ];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
   caCert.setExtensions([
@@ -64,10 +67,7 @@ export function generateServerTls(hostNames: string[] = ['localhost'], ipAddress
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [
-        ...hostNames.map((value) => ({ type: 2, value })),
-        ...ipAddresses.map((ip) => ({ type: 7, ip })),
-      ],
+      altNames: [...hostNames.map((value) => ({ type: 2, value })), ...ipAddresses.map((ip) => ({ type: 7, ip }))],
     },
   ]);
   cert.sign(caPrivate, forge.md.sha256.create());

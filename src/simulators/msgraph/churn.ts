@@ -31,7 +31,7 @@ export function graphChurnEvent(store: GraphStore, discovery: GraphDiscovery, se
   return (step) => {
     const result: ChurnStepResult = { added: [], advanced: [], removed: [] };
 
-    for (let i = 0; i < drafts.length; ) {
+    for (let i = 0; i < drafts.length;) {
       const { id, step: createdAt } = drafts[i];
       const record = store.get(id);
       if (!record || store.view(record).status !== 'draft') {
@@ -59,7 +59,14 @@ export function graphChurnEvent(store: GraphStore, discovery: GraphDiscovery, se
     const artifacts: NewArtifactInput[] = [...chosen].map((index, i) => {
       const unit = units[index];
       const point = rng.pick(discovery.restorePointsOf(unit.id));
-      return { restorePointId: point.id, protectedResourceId: unit.id, protectionTime: point.protection, expirationTime: point.expiration, destinationType, willFail: i < failing };
+      return {
+        restorePointId: point.id,
+        protectedResourceId: unit.id,
+        protectionTime: point.protection,
+        expirationTime: point.expiration,
+        destinationType,
+        willFail: i < failing,
+      };
     });
     const record = store.create(workload, artifacts, creator, 'standard', { id: rng.guid() });
     drafts.push({ id: record.id, step });

@@ -21,7 +21,8 @@ export interface GraphFailure {
   message: string;
 }
 
-export const isFailure = (value: unknown): value is GraphFailure => typeof value === 'object' && value !== null && 'code' in value && 'status' in value && 'message' in value;
+export const isFailure = (value: unknown): value is GraphFailure =>
+  typeof value === 'object' && value !== null && 'code' in value && 'status' in value && 'message' in value;
 
 /** The parsed, required query options of `GET /restorePoints`. */
 export interface RestorePointQuery {
@@ -143,7 +144,10 @@ export class GraphDiscovery {
   }
 
   renderUnit(u: GraphUnitRecord, withType: boolean): Record<string, unknown> {
-    const specific = u.kind === 'site' ? { siteId: u.siteId ?? null, siteName: u.siteName ?? null, siteWebUrl: u.siteWebUrl ?? null } : { directoryObjectId: u.directoryObjectId ?? null, displayName: u.displayName ?? null, email: u.email ?? null };
+    const specific =
+      u.kind === 'site'
+        ? { siteId: u.siteId ?? null, siteName: u.siteName ?? null, siteWebUrl: u.siteWebUrl ?? null }
+        : { directoryObjectId: u.directoryObjectId ?? null, displayName: u.displayName ?? null, email: u.email ?? null };
     return {
       ...(withType ? { '@odata.type': UNIT_INFO[u.kind].odataType } : {}),
       id: u.id,
@@ -186,15 +190,18 @@ export class GraphDiscovery {
     const unitMatch = /^\s*protectionUnit\s*\(\s*\$filter\s*=\s*id\s+eq\s+'([^']*)'\s*\)\s*$/i.exec(expand);
     if (!unitMatch) return { status: 400, code: 'BadRequest', message: required };
     const unitId = unitMatch[1];
-    if (!GUID.test(unitId) || !this.unit(unitId)) return { status: 400, code: 'InvalidProtectionUnitId', message: `The protection unit id '${unitId}' is invalid.` };
+    if (!GUID.test(unitId) || !this.unit(unitId))
+      return { status: 400, code: 'InvalidProtectionUnitId', message: `The protection unit id '${unitId}' is invalid.` };
     const clauses = filter.split(/\s+and\s+/i);
-    if (clauses.length > MAX_FILTER_CLAUSES) return { status: 400, code: 'FilterLengthExceeded', message: `The filter has more than ${MAX_FILTER_CLAUSES} clauses.` };
+    if (clauses.length > MAX_FILTER_CLAUSES)
+      return { status: 400, code: 'FilterLengthExceeded', message: `The filter has more than ${MAX_FILTER_CLAUSES} clauses.` };
     const parsed: Partial<RestorePointQuery> = { unitId };
     for (const clause of clauses) {
       const m = /^\s*protectionDateTime\s+(lt|le|gt|ge)\s+'?([^'\s]+)'?\s*$/i.exec(clause);
       if (!m) return { status: 400, code: 'BadRequest', message: required };
       const ms = Date.parse(m[2]);
-      if (Number.isNaN(ms) || !/(Z|[+-]\d\d:\d\d)$/i.test(m[2])) return { status: 400, code: 'InvalidSearchRequest', message: `'${m[2]}' is not a valid UTC date and time.` };
+      if (Number.isNaN(ms) || !/(Z|[+-]\d\d:\d\d)$/i.test(m[2]))
+        return { status: 400, code: 'InvalidSearchRequest', message: `'${m[2]}' is not a valid UTC date and time.` };
       const op = m[1].toLowerCase();
       if (op === 'lt') parsed.before = Math.min(parsed.before ?? Infinity, ms);
       else if (op === 'le') parsed.notAfter = ms;
@@ -216,7 +223,12 @@ export class GraphDiscovery {
   listRestorePoints(q: RestorePointQuery): GraphRestorePointRecord[] {
     const points = this.restorePointsOf(q.unitId).filter((rp) => {
       const ms = rp.protection.ms;
-      return ms < q.before && (q.notAfter === undefined || ms <= q.notAfter) && (q.after === undefined || ms > q.after) && (q.notBefore === undefined || ms >= q.notBefore);
+      return (
+        ms < q.before &&
+        (q.notAfter === undefined || ms <= q.notAfter) &&
+        (q.after === undefined || ms > q.after) &&
+        (q.notBefore === undefined || ms >= q.notBefore)
+      );
     });
     return q.ascending ? points.reverse() : points;
   }
@@ -240,23 +252,27 @@ export class GraphDiscovery {
   search(input: RestorePointSearchInput, nowMs: number): RestorePointSearchResult | GraphFailure {
     const bad = (message: string, code = 'InvalidSearchRequest'): GraphFailure => ({ status: 400, code, message });
     const ids = input.protectionUnitIds;
-    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string')) return bad('protectionUnitIds must be a non-empty list of protection unit ids.');
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string'))
+      return bad('protectionUnitIds must be a non-empty list of protection unit ids.');
     if (ids.length > SEARCH_MAX_UNITS) return bad(`A search takes at most ${SEARCH_MAX_UNITS} protection unit ids; ${ids.length} were sent.`);
     const unitIds = [...new Set(ids as string[])];
     const malformed = unitIds.find((id) => !GUID.test(id));
     if (malformed !== undefined) return bad(`The protection unit id '${malformed}' is invalid.`, 'InvalidProtectionUnitId');
     const period = input.protectionTimePeriod as { startDateTime?: unknown; endDateTime?: unknown } | undefined;
     if (!period || typeof period !== 'object') return bad('protectionTimePeriod is required.');
-    const time = (value: unknown): number | null => (typeof value === 'string' && /(Z|[+-]\d\d:\d\d)$/i.test(value) && !Number.isNaN(Date.parse(value)) ? Date.parse(value) : null);
+    const time = (value: unknown): number | null =>
+      typeof value === 'string' && /(Z|[+-]\d\d:\d\d)$/i.test(value) && !Number.isNaN(Date.parse(value)) ? Date.parse(value) : null;
     const start = time(period.startDateTime);
     if (start === null) return bad('protectionTimePeriod.startDateTime must be a UTC date and time.');
     const end = period.endDateTime === undefined || period.endDateTime === null ? nowMs : time(period.endDateTime);
     if (end === null) return bad('protectionTimePeriod.endDateTime must be a UTC date and time.');
     if (start > end) return bad('protectionTimePeriod starts after it ends.');
     const preference = input.restorePointPreference;
-    if (preference !== undefined && preference !== null && preference !== 'latest' && preference !== 'oldest') return bad(`restorePointPreference '${String(preference)}' is not valid; use latest or oldest.`);
-    const tags = input.tags === undefined || input.tags === null ? 'none' : String(input.tags).toLowerCase();
-    if (tags !== 'none' && tags !== 'fastrestore') return bad(`tags '${String(input.tags)}' is not valid; use none or fastRestore.`);
+    if (preference !== undefined && preference !== null && preference !== 'latest' && preference !== 'oldest')
+      return bad(`restorePointPreference ${JSON.stringify(preference)} is not valid; use latest or oldest.`);
+    const tags =
+      input.tags === undefined || input.tags === null ? 'none' : (typeof input.tags === 'string' ? input.tags : JSON.stringify(input.tags)).toLowerCase();
+    if (tags !== 'none' && tags !== 'fastrestore') return bad(`tags ${JSON.stringify(input.tags)} is not valid; use none or fastRestore.`);
     const artifactQuery = input.artifactQuery as { queryExpression?: unknown } | undefined | null;
     if (artifactQuery && unitIds.length !== 1) return bad('A search with artifactQuery takes exactly one protection unit id.');
 
@@ -265,7 +281,9 @@ export class GraphDiscovery {
     const noResult: string[] = [];
     unitIds.forEach((id, order) => {
       const unit = this.unit(id);
-      let points = unit ? this.restorePointsOf(unit.id).filter((rp) => rp.protection.ms >= start && rp.protection.ms <= end && (tags === 'none' || rp.tags === 'fastRestore')) : [];
+      let points = unit
+        ? this.restorePointsOf(unit.id).filter((rp) => rp.protection.ms >= start && rp.protection.ms <= end && (tags === 'none' || rp.tags === 'fastRestore'))
+        : [];
       if (points.length === 0) {
         noResult.push(id);
         return;
@@ -274,10 +292,14 @@ export class GraphDiscovery {
       if (preference) points = points.slice(0, 1);
       for (const point of points) candidates.push({ point, order });
     });
-    candidates.sort((a, b) => (oldestFirst ? a.point.protection.ms - b.point.protection.ms : b.point.protection.ms - a.point.protection.ms) || a.order - b.order);
-    const query = artifactQuery ? String(artifactQuery.queryExpression ?? '') : null;
+    candidates.sort(
+      (a, b) => (oldestFirst ? a.point.protection.ms - b.point.protection.ms : b.point.protection.ms - a.point.protection.ms) || a.order - b.order,
+    );
+    const query = artifactQuery ? (typeof artifactQuery.queryExpression === 'string' ? artifactQuery.queryExpression : '') : null;
     return {
-      results: candidates.slice(0, SEARCH_MAX_RESULTS).map(({ point }) => ({ point, artifactHitCount: query === null ? null : deriveSeed(point.id.length, `${point.id}|${query}`) % 40 })),
+      results: candidates
+        .slice(0, SEARCH_MAX_RESULTS)
+        .map(({ point }) => ({ point, artifactHitCount: query === null ? null : deriveSeed(point.id.length, `${point.id}|${query}`) % 40 })),
       noResultProtectionUnitIds: noResult,
     };
   }

@@ -72,7 +72,10 @@ export interface GraphSessionRecord {
   countsOverride?: GraphArtifactCounts;
 }
 
-export const WORKLOAD_INFO: Record<GraphWorkloadKind, { odataType: string; collection: string; artifactCollection: string; artifactType: string; label: string }> = {
+export const WORKLOAD_INFO: Record<
+  GraphWorkloadKind,
+  { odataType: string; collection: string; artifactCollection: string; artifactType: string; label: string }
+> = {
   exchange: {
     odataType: '#microsoft.graph.exchangeRestoreSession',
     collection: 'exchangeRestoreSessions',
@@ -168,10 +171,31 @@ export interface GraphDiscoveryData {
   restorePoints: GraphRestorePointRecord[];
 }
 
-export const UNIT_INFO: Record<GraphUnitKind, { odataType: string; collection: string; cast: string; policyKind: GraphPolicyKind; workload: GraphWorkloadKind }> = {
-  mailbox: { odataType: '#microsoft.graph.mailboxProtectionUnit', collection: 'mailboxProtectionUnits', cast: 'microsoft.graph.mailboxProtectionUnit', policyKind: 'exchange', workload: 'exchange' },
-  drive: { odataType: '#microsoft.graph.driveProtectionUnit', collection: 'driveProtectionUnits', cast: 'microsoft.graph.driveProtectionUnit', policyKind: 'oneDrive', workload: 'oneDrive' },
-  site: { odataType: '#microsoft.graph.siteProtectionUnit', collection: 'siteProtectionUnits', cast: 'microsoft.graph.siteProtectionUnit', policyKind: 'sharePoint', workload: 'sharePoint' },
+export const UNIT_INFO: Record<
+  GraphUnitKind,
+  { odataType: string; collection: string; cast: string; policyKind: GraphPolicyKind; workload: GraphWorkloadKind }
+> = {
+  mailbox: {
+    odataType: '#microsoft.graph.mailboxProtectionUnit',
+    collection: 'mailboxProtectionUnits',
+    cast: 'microsoft.graph.mailboxProtectionUnit',
+    policyKind: 'exchange',
+    workload: 'exchange',
+  },
+  drive: {
+    odataType: '#microsoft.graph.driveProtectionUnit',
+    collection: 'driveProtectionUnits',
+    cast: 'microsoft.graph.driveProtectionUnit',
+    policyKind: 'oneDrive',
+    workload: 'oneDrive',
+  },
+  site: {
+    odataType: '#microsoft.graph.siteProtectionUnit',
+    collection: 'siteProtectionUnits',
+    cast: 'microsoft.graph.siteProtectionUnit',
+    policyKind: 'sharePoint',
+    workload: 'sharePoint',
+  },
 };
 
 export const POLICY_INFO: Record<GraphPolicyKind, { odataType: string; collection: string; unitKind: GraphUnitKind }> = {

@@ -45,7 +45,11 @@ function weightedStatus(rng: SeededRandom): GraphSessionStatus {
   return 'completed';
 }
 
-function createdBy(rng: SeededRandom, apps: Array<{ id: string; displayName: string }>, people: Array<{ id: string; displayName: string }>): GraphIdentitySetRecord | null {
+function createdBy(
+  rng: SeededRandom,
+  apps: Array<{ id: string; displayName: string }>,
+  people: Array<{ id: string; displayName: string }>,
+): GraphIdentitySetRecord | null {
   const roll = rng.next();
   const application = rng.pick(apps);
   if (roll < 0.05) return null; // older sessions: no createdBy at all
@@ -164,7 +168,9 @@ export function seedGraphSessions(count: number, seed: number): GraphSessionReco
     if (created && i % 41 === 3) {
       // Two fractional digits, as the docs' examples print them; the stored time matches the text.
       record.created = { ms: created.ms - (created.ms % 10), ticks: 0 };
-      record.createdText = `${new Date(record.created.ms).toISOString().slice(0, 19)}.${String(record.created.ms % 1000).padStart(3, '0').slice(0, 2)}Z`;
+      record.createdText = `${new Date(record.created.ms).toISOString().slice(0, 19)}.${String(record.created.ms % 1000)
+        .padStart(3, '0')
+        .slice(0, 2)}Z`;
     }
     if (created && i % 89 === 11) record.createdText = formatTicksWithOffset(created, 120);
     sessions.push(record);
@@ -210,7 +216,14 @@ export function seedGraphDiscovery(): GraphDiscoveryData {
     { interval: 'R/PT10M', period: 'P14D' },
     { interval: 'R/P1W', period: 'P365D' },
   ];
-  const policy = (key: string, kind: GraphPolicyKind, displayName: string, status: GraphPolicyRecord['status'], createdDaysAgo: number, modifiedDaysAgo: number): GraphPolicyRecord => ({
+  const policy = (
+    key: string,
+    kind: GraphPolicyKind,
+    displayName: string,
+    status: GraphPolicyRecord['status'],
+    createdDaysAgo: number,
+    modifiedDaysAgo: number,
+  ): GraphPolicyRecord => ({
     id: guidFor(`policy:${key}`),
     kind,
     displayName,
@@ -232,7 +245,12 @@ export function seedGraphDiscovery(): GraphDiscoveryData {
 
   const units: GraphUnitRecord[] = [];
   const restorePoints: GraphRestorePointRecord[] = [];
-  const addUnit = (kind: GraphUnitKind, key: string, fields: Partial<GraphUnitRecord>, plan: { status: GraphUnitStatus; policyId: string; days: number; startDay: number }) => {
+  const addUnit = (
+    kind: GraphUnitKind,
+    key: string,
+    fields: Partial<GraphUnitRecord>,
+    plan: { status: GraphUnitStatus; policyId: string; days: number; startDay: number },
+  ) => {
     const id = guidFor(`unit:${kind}:${key}`);
     const pointRng = new SeededRandom(deriveSeed(DIRECTORY_SEED, `points:${id}`));
     const minute = pointRng.int(0, 179);
@@ -240,7 +258,13 @@ export function seedGraphDiscovery(): GraphDiscoveryData {
     for (let d = plan.startDay; d < plan.startDay + plan.days; d++) {
       const ms = dayStart - d * DAY_MS + 60 * 60_000 + minute * 60_000 + pointRng.int(0, 59_999);
       const protection = { ms, ticks: pointRng.int(0, 9999) };
-      points.push({ id: pointRng.guid(), unitId: id, protection, expiration: { ms: ms + 365 * DAY_MS, ticks: protection.ticks }, tags: d < GRAPH_FAST_RESTORE_DAYS ? 'fastRestore' : 'none' });
+      points.push({
+        id: pointRng.guid(),
+        unitId: id,
+        protection,
+        expiration: { ms: ms + 365 * DAY_MS, ticks: protection.ticks },
+        tags: d < GRAPH_FAST_RESTORE_DAYS ? 'fastRestore' : 'none',
+      });
     }
     const oldest = points.length ? points[points.length - 1].protection.ms : anchor - 2 * 3_600_000;
     const created = t(oldest - rng.int(1, 6) * 3_600_000);
@@ -271,7 +295,14 @@ export function seedGraphDiscovery(): GraphDiscoveryData {
   users.slice(0, 30).forEach((p, i) => {
     const fields = { directoryObjectId: p.directoryObjectId, displayName: p.displayName, email: p.email };
     const days = wellKnown(p.email) ? GRAPH_DISCOVERY_MAX_DAYS : rng.int(3, GRAPH_DISCOVERY_MAX_DAYS);
-    addUnit('drive', p.email, fields, i === 29 ? { status: 'protectRequested', policyId: activeFor('oneDrive').id, days: 0, startDay: 0 } : { status: 'protected', policyId: activeFor('oneDrive').id, days, startDay: 0 });
+    addUnit(
+      'drive',
+      p.email,
+      fields,
+      i === 29
+        ? { status: 'protectRequested', policyId: activeFor('oneDrive').id, days: 0, startDay: 0 }
+        : { status: 'protected', policyId: activeFor('oneDrive').id, days, startDay: 0 },
+    );
   });
   CONTOSO_DIRECTORY.sites.slice(0, 15).forEach((s, i) => {
     const fields = { siteId: s.siteId, siteName: s.name, siteWebUrl: s.url };
@@ -280,7 +311,15 @@ export function seedGraphDiscovery(): GraphDiscoveryData {
   });
 
   return {
-    serviceStatus: { status: 'enabled', disableReason: 'none', backupServiceConsumer: 'firstparty', gracePeriod: null, restoreAllowedTill: null, lastModified: t(anchor - 200 * DAY_MS), lastModifiedBy: admin },
+    serviceStatus: {
+      status: 'enabled',
+      disableReason: 'none',
+      backupServiceConsumer: 'firstparty',
+      gracePeriod: null,
+      restoreAllowedTill: null,
+      lastModified: t(anchor - 200 * DAY_MS),
+      lastModifiedBy: admin,
+    },
     policies,
     units,
     restorePoints,

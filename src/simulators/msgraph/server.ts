@@ -100,7 +100,11 @@ function graphError(req: SimRequest, status: number, code: string, message: stri
       error: {
         code,
         message,
-        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': req.requestId, 'client-request-id': req.headers['client-request-id'] ?? req.requestId },
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          'request-id': req.requestId,
+          'client-request-id': req.headers['client-request-id'] ?? req.requestId,
+        },
       },
     },
   };
@@ -110,7 +114,14 @@ const graphErrors: VendorErrors = {
   notFound: (req) => graphError(req, 400, 'BadRequest', `Resource not found for the segment '${req.path.split('/').pop()}'.`),
   methodNotAllowed: (req) => graphError(req, 405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed for this resource.`),
   badRequest: (req, message) => graphError(req, 400, 'BadRequest', message),
-  serverError: (req, status) => graphError(req, status, status === 503 ? 'serviceNotAvailable' : status === 504 ? 'UnknownError' : 'generalException', 'The service is temporarily unavailable. Please retry.', status === 503 ? { 'retry-after': '1' } : {}),
+  serverError: (req, status) =>
+    graphError(
+      req,
+      status,
+      status === 503 ? 'serviceNotAvailable' : status === 504 ? 'UnknownError' : 'generalException',
+      'The service is temporarily unavailable. Please retry.',
+      status === 503 ? { 'retry-after': '1' } : {},
+    ),
   throttled: (req, retryAfter) => graphError(req, 429, 'TooManyRequests', 'Too many requests.', { 'retry-after': retryAfter }),
 };
 
@@ -157,34 +168,56 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const tokens = new Map<string, number>(); // token -> expiry (simulated ms)
   let pageCounter = 0;
   const searchRng = new SeededRandom(deriveSeed(seed, 'search'));
+  // eslint-disable-next-line prefer-const -- assigned once below; handlers defined before it read it at request time
   let sim: GraphSimulator;
 
   const issueToken = (): string => {
     const now = Math.floor(clock.now() / 1000);
     const header = base64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid: 'sim' }));
     const payload = base64url(
-      JSON.stringify({ aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${tenantId}/`, iat: now, nbf: now, exp: now + lifetime, appid: clientId, app_displayname: appDisplayName, roles: ['BackupRestore-Restore.ReadWrite.All'], tid: tenantId, jti: randomBytes(8).toString('hex') }),
+      JSON.stringify({
+        aud: 'https://graph.microsoft.com',
+        iss: `https://sts.windows.net/${tenantId}/`,
+        iat: now,
+        nbf: now,
+        exp: now + lifetime,
+        appid: clientId,
+        app_displayname: appDisplayName,
+        roles: ['BackupRestore-Restore.ReadWrite.All'],
+        tid: tenantId,
+        jti: randomBytes(8).toString('hex'),
+      }),
     );
     const token = `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
     tokens.set(token, clock.now() + lifetime * 1000);
     return token;
   };
 
-  const authenticated = (handler: RouteHandler): RouteHandler => (req, params) => {
-    const auth = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!match) return graphError(req, 401, 'InvalidAuthenticationToken', 'Access token is empty.', { 'www-authenticate': 'Bearer realm=""' });
-    const expiry = tokens.get(match[1]);
-    if (expiry === undefined) return graphError(req, 401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed.', { 'www-authenticate': 'Bearer error="invalid_token"' });
-    if (expiry <= clock.now()) return graphError(req, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', { 'www-authenticate': 'Bearer error="invalid_token", error_description="The token is expired"' });
-    return handler(req, params);
-  };
+  const authenticated =
+    (handler: RouteHandler): RouteHandler =>
+    (req, params) => {
+      const auth = req.headers.authorization ?? '';
+      const match = /^Bearer\s+(.+)$/i.exec(auth);
+      if (!match) return graphError(req, 401, 'InvalidAuthenticationToken', 'Access token is empty.', { 'www-authenticate': 'Bearer realm=""' });
+      const expiry = tokens.get(match[1]);
+      if (expiry === undefined)
+        return graphError(req, 401, 'InvalidAuthenticationToken', 'IDX14100: JWT is not well formed.', { 'www-authenticate': 'Bearer error="invalid_token"' });
+      if (expiry <= clock.now())
+        return graphError(req, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', {
+          'www-authenticate': 'Bearer error="invalid_token", error_description="The token is expired"',
+        });
+      return handler(req, params);
+    };
 
   const prefersUnknownMembers = (req: SimRequest) => /include-unknown-enum-members/i.test(req.headers.prefer ?? '');
 
   const ok = (req: SimRequest, status: number, body: unknown): SimResponse => ({
     status,
-    headers: { 'content-type': ODATA_JSON, 'odata-version': '4.0', ...(prefersUnknownMembers(req) ? { 'preference-applied': 'include-unknown-enum-members' } : {}) },
+    headers: {
+      'content-type': ODATA_JSON,
+      'odata-version': '4.0',
+      ...(prefersUnknownMembers(req) ? { 'preference-applied': 'include-unknown-enum-members' } : {}),
+    },
     body,
   });
 
@@ -227,7 +260,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const listSessions = (req: SimRequest, workload?: GraphWorkloadKind): SimResponse => {
     const unknown = prefersUnknownMembers(req);
     const items = workload ? sim.store.all().filter((s) => s.workload === workload) : sim.store.all();
-    return page(req, items, (s) => sim.store.renderSession(s, unknown), pageSize, workload ? `solutions/backupRestore/${WORKLOAD_INFO[workload].collection}` : 'solutions/backupRestore/restoreSessions');
+    return page(
+      req,
+      items,
+      (s) => sim.store.renderSession(s, unknown),
+      pageSize,
+      workload ? `solutions/backupRestore/${WORKLOAD_INFO[workload].collection}` : 'solutions/backupRestore/restoreSessions',
+    );
   };
 
   const getSession = (req: SimRequest, id: string, workload?: GraphWorkloadKind): SimResponse => {
@@ -235,24 +274,38 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     if (!('id' in found)) return found;
     if (workload && found.workload !== workload) return graphError(req, 404, 'RestoreSessionNotFound', `Restore session with id '${id}' was not found.`);
     const collection = workload ? WORKLOAD_INFO[workload].collection : 'restoreSessions';
-    return ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/${collection}/$entity`, ...sim.store.renderSession(found, prefersUnknownMembers(req)) });
+    return ok(req, 200, {
+      '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/${collection}/$entity`,
+      ...sim.store.renderSession(found, prefersUnknownMembers(req)),
+    });
   };
 
   const activate: RouteHandler = (req, { id }) => {
     const found = findSession(req, id);
     if (!('id' in found)) return found;
     const current = sim.store.view(found).status;
-    if (current !== 'draft') return graphError(req, 403, 'RestoreSessionActionNotAllowed', `Restore session is in '${current}' state; only a restore session in draft state can be activated.`);
-    if (sim.store.countActivating() >= 25) return graphError(req, 500, 'TooManyActiveRestoreSessions', 'More than 25 restore sessions are activating. Try again later.');
+    if (current !== 'draft')
+      return graphError(
+        req,
+        403,
+        'RestoreSessionActionNotAllowed',
+        `Restore session is in '${current}' state; only a restore session in draft state can be activated.`,
+      );
+    if (sim.store.countActivating() >= 25)
+      return graphError(req, 500, 'TooManyActiveRestoreSessions', 'More than 25 restore sessions are activating. Try again later.');
     sim.store.activate(found);
-    return ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/restoreSessions/$entity`, ...sim.store.renderSession(found, prefersUnknownMembers(req)) });
+    return ok(req, 200, {
+      '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/restoreSessions/$entity`,
+      ...sim.store.renderSession(found, prefersUnknownMembers(req)),
+    });
   };
 
   const remove: RouteHandler = (req, { id }) => {
     const found = findSession(req, id);
     if (!('id' in found)) return found;
     const current = sim.store.view(found).status;
-    if (current !== 'draft') return graphError(req, 403, 'RestoreSessionActionNotAllowed', `Restore session is in '${current}' state; it can only be deleted in draft state.`);
+    if (current !== 'draft')
+      return graphError(req, 403, 'RestoreSessionActionNotAllowed', `Restore session is in '${current}' state; it can only be deleted in draft state.`);
     sim.store.remove(found.id);
     return { status: 204 };
   };
@@ -264,7 +317,8 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const granularName = `granular${collectionName[0].toUpperCase()}${collectionName.slice(1)}`;
     const standard = body[collectionName];
     const granular = body[granularName];
-    if (standard !== undefined && granular !== undefined) return graphError(req, 400, 'InvalidArtifactRequest', 'Granular and standard artifacts cannot be mixed in one restore session.');
+    if (standard !== undefined && granular !== undefined)
+      return graphError(req, 400, 'InvalidArtifactRequest', 'Granular and standard artifacts cannot be mixed in one restore session.');
     const raw = standard ?? granular;
     let artifacts: NewArtifactInput[] = [];
     if (raw !== undefined) {
@@ -273,20 +327,39 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       const seen = new Set<string>();
       for (const item of raw as Array<Record<string, unknown>>) {
         const restorePoint = item?.restorePoint as { id?: unknown; protectionUnit?: { id?: unknown } } | undefined;
-        if (!restorePoint || typeof restorePoint.id !== 'string' || !restorePoint.id) return graphError(req, 400, 'InvalidRestorePoint', 'Each artifact needs restorePoint.id.');
+        if (!restorePoint || typeof restorePoint.id !== 'string' || !restorePoint.id)
+          return graphError(req, 400, 'InvalidRestorePoint', 'Each artifact needs restorePoint.id.');
         if (seen.has(restorePoint.id)) return graphError(req, 400, 'DuplicateArtifactInList', `Restore point '${restorePoint.id}' is listed twice.`);
         seen.add(restorePoint.id);
         const destinationType = item.destinationType ?? 'new';
-        if (destinationType !== 'new' && destinationType !== 'inPlace') return graphError(req, 400, 'InvalidPathType', `destinationType '${String(destinationType)}' is not valid.`);
-        artifacts.push({ restorePointId: restorePoint.id, protectedResourceId: typeof restorePoint.protectionUnit?.id === 'string' ? restorePoint.protectionUnit.id : undefined, destinationType });
+        if (destinationType !== 'new' && destinationType !== 'inPlace')
+          return graphError(req, 400, 'InvalidPathType', `destinationType ${JSON.stringify(destinationType)} is not valid.`);
+        artifacts.push({
+          restorePointId: restorePoint.id,
+          protectedResourceId: typeof restorePoint.protectionUnit?.id === 'string' ? restorePoint.protectionUnit.id : undefined,
+          destinationType,
+        });
       }
-      if (new Set(artifacts.map((a) => a.destinationType)).size > 1) return graphError(req, 400, 'DifferentRestoreDestinationType', 'All artifacts of one restore session must restore to the same destination type.');
+      if (new Set(artifacts.map((a) => a.destinationType)).size > 1)
+        return graphError(req, 400, 'DifferentRestoreDestinationType', 'All artifacts of one restore session must restore to the same destination type.');
       for (const a of artifacts) {
         const point = sim.discovery.restorePoint(a.restorePointId);
         if (point) {
           const unit = sim.discovery.unit(point.unitId) as GraphUnitRecord;
-          if (unit.kind !== WORKLOAD_UNIT[workload]) return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' belongs to a ${unit.kind} protection unit; ${WORKLOAD_INFO[workload].collection} restore ${WORKLOAD_UNIT[workload]} protection units.`);
-          if (a.protectedResourceId !== undefined && a.protectedResourceId.toLowerCase() !== unit.id.toLowerCase()) return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' does not belong to protection unit '${a.protectedResourceId}'.`);
+          if (unit.kind !== WORKLOAD_UNIT[workload])
+            return graphError(
+              req,
+              400,
+              'InvalidRestorePoint',
+              `Restore point '${a.restorePointId}' belongs to a ${unit.kind} protection unit; ${WORKLOAD_INFO[workload].collection} restore ${WORKLOAD_UNIT[workload]} protection units.`,
+            );
+          if (a.protectedResourceId !== undefined && a.protectedResourceId.toLowerCase() !== unit.id.toLowerCase())
+            return graphError(
+              req,
+              400,
+              'InvalidRestorePoint',
+              `Restore point '${a.restorePointId}' does not belong to protection unit '${a.protectedResourceId}'.`,
+            );
           Object.assign(a, { protectedResourceId: unit.id, protectionTime: point.protection, expirationTime: point.expiration });
         } else if (strictRestorePoints || !LEGACY_RESTORE_POINT.test(a.restorePointId)) {
           return graphError(req, 400, 'InvalidRestorePoint', `Restore point '${a.restorePointId}' was not found.`);
@@ -295,8 +368,16 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     } else {
       artifacts = [];
     }
-    const record = sim.store.create(workload, artifacts, { application: { id: clientId, displayName: appDisplayName } }, granular !== undefined ? 'granular' : 'standard');
-    return ok(req, 201, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/${WORKLOAD_INFO[workload].collection}/$entity`, ...sim.store.renderSession(record, prefersUnknownMembers(req)) });
+    const record = sim.store.create(
+      workload,
+      artifacts,
+      { application: { id: clientId, displayName: appDisplayName } },
+      granular !== undefined ? 'granular' : 'standard',
+    );
+    return ok(req, 201, {
+      '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/${WORKLOAD_INFO[workload].collection}/$entity`,
+      ...sim.store.renderSession(record, prefersUnknownMembers(req)),
+    });
   };
 
   const listArtifacts: RouteHandler = (req, { collection, id, artifacts }) => {
@@ -318,8 +399,12 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       if (typeof item.id !== 'string' || !item.id) return graphError(req, 400, 'BadRequest', 'Each batch request needs an id.');
       if (ids.has(item.id.toLowerCase())) return graphError(req, 400, 'BadRequest', `Batch request id '${item.id}' is not unique.`);
       ids.add(item.id.toLowerCase());
-      if (typeof item.method !== 'string' || typeof item.url !== 'string') return graphError(req, 400, 'BadRequest', `Batch request '${item.id}' needs method and url.`);
-      if (item.body !== undefined && !(item.headers && typeof item.headers === 'object' && Object.keys(item.headers).some((h) => h.toLowerCase() === 'content-type'))) {
+      if (typeof item.method !== 'string' || typeof item.url !== 'string')
+        return graphError(req, 400, 'BadRequest', `Batch request '${item.id}' needs method and url.`);
+      if (
+        item.body !== undefined &&
+        !(item.headers && typeof item.headers === 'object' && Object.keys(item.headers).some((h) => h.toLowerCase() === 'content-type'))
+      ) {
         return graphError(req, 400, 'BadRequest', `Batch request '${item.id}' has a body but no Content-Type header.`);
       }
     }
@@ -327,13 +412,26 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const runOne = async (item: Record<string, unknown>) => {
       const dependsOn = Array.isArray(item.dependsOn) ? (item.dependsOn as string[]) : [];
       if (dependsOn.some((dep) => (results.get(dep)?.status ?? 500) >= 400)) {
-        results.set(item.id as string, { id: item.id as string, status: 424, headers: {}, body: graphError(req, 424, 'FailedDependency', 'A request this one depends on failed.').body });
+        results.set(item.id as string, {
+          id: item.id as string,
+          status: 424,
+          headers: {},
+          body: graphError(req, 424, 'FailedDependency', 'A request this one depends on failed.').body,
+        });
         return;
       }
       const url = new URL(String(item.url).replace(/^\/?/, '/'), 'http://batch.invalid');
       const headers: Record<string, string> = { authorization: req.headers.authorization ?? '', host: req.headers.host ?? '' };
       for (const [k, v] of Object.entries((item.headers as Record<string, string>) ?? {})) headers[k.toLowerCase()] = String(v);
-      const inner: SimRequest = { method: String(item.method).toUpperCase(), path: `/v1.0${decodeURIComponent(url.pathname)}`, query: url.searchParams, headers, body: item.body, rawBody: item.body ? JSON.stringify(item.body) : '', requestId: req.requestId };
+      const inner: SimRequest = {
+        method: String(item.method).toUpperCase(),
+        path: `/v1.0${decodeURIComponent(url.pathname)}`,
+        query: url.searchParams,
+        headers,
+        body: item.body,
+        rawBody: item.body ? JSON.stringify(item.body) : '',
+        requestId: req.requestId,
+      };
       const response = await sim.server.dispatchInner(inner);
       results.set(item.id as string, { id: item.id as string, status: response.status, headers: response.headers ?? {}, body: response.body });
     };
@@ -343,18 +441,29 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       await Promise.all(requests.map(runOne));
     }
     // Graph does not promise response order; answer in reverse so clients must correlate by id.
-    return { status: 200, headers: { 'content-type': 'application/json', 'odata-version': '4.0' }, body: { responses: requests.map((r) => results.get(r.id as string)).reverse() } };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'odata-version': '4.0' },
+      body: { responses: requests.map((r) => results.get(r.id as string)).reverse() },
+    };
   };
 
   const token: RouteHandler = (req, { tenant }) => {
-    if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return identityError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded'))
+      return identityError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
     const form = (req.body ?? {}) as Record<string, string>;
     if (tenant.toLowerCase() !== tenantId.toLowerCase()) return identityError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
     if (form.grant_type !== 'client_credentials') return identityError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
-    if (form.client_id !== clientId) return identityError(400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory.`);
+    if (form.client_id !== clientId)
+      return identityError(400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory.`);
     if (form.client_secret !== clientSecret) return identityError(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
-    if (form.scope !== 'https://graph.microsoft.com/.default') return identityError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid.`);
-    return { status: 200, headers: { 'cache-control': 'no-store, no-cache' }, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issueToken() } };
+    if (form.scope !== 'https://graph.microsoft.com/.default')
+      return identityError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid.`);
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store, no-cache' },
+      body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: issueToken() },
+    };
   };
 
   // ---- discovery (notes §7) -------------------------------------------------------------------
@@ -381,12 +490,16 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     {
       method: 'GET',
       pattern: API,
-      handler: authenticated((req) => ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/$entity`, serviceStatus: sim.discovery.renderServiceStatus() })),
+      handler: authenticated((req) =>
+        ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/$entity`, serviceStatus: sim.discovery.renderServiceStatus() }),
+      ),
     },
     {
       method: 'GET',
       pattern: `${API}/protectionPolicies`,
-      handler: authenticated((req) => page(req, sim.discovery.policies(), (p) => sim.discovery.renderPolicy(p, true), pageSize, 'solutions/backupRestore/protectionPolicies')),
+      handler: authenticated((req) =>
+        page(req, sim.discovery.policies(), (p) => sim.discovery.renderPolicy(p, true), pageSize, 'solutions/backupRestore/protectionPolicies'),
+      ),
     },
     {
       method: 'GET',
@@ -401,7 +514,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     const { collection, unitKind } = POLICY_INFO[kind];
     const unitCollection = UNIT_INFO[unitKind].collection;
     discoveryRoutes.push(
-      { method: 'GET', pattern: `${API}/${collection}`, handler: authenticated((req) => page(req, sim.discovery.policies(kind), (p) => sim.discovery.renderPolicy(p, true), pageSize, `solutions/backupRestore/${collection}`)) },
+      {
+        method: 'GET',
+        pattern: `${API}/${collection}`,
+        handler: authenticated((req) =>
+          page(req, sim.discovery.policies(kind), (p) => sim.discovery.renderPolicy(p, true), pageSize, `solutions/backupRestore/${collection}`),
+        ),
+      },
       {
         method: 'GET',
         pattern: `${API}/${collection}/{id}`,
@@ -417,16 +536,34 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         handler: authenticated((req, { id }) => {
           const policy = findPolicy(req, id, kind);
           if (!isRecord(policy)) return policy;
-          return page(req, sim.discovery.units(unitKind, policy.id), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/${collection}('${policy.id}')/${unitCollection}`);
+          return page(
+            req,
+            sim.discovery.units(unitKind, policy.id),
+            (u) => sim.discovery.renderUnit(u, true),
+            pageSize,
+            `solutions/backupRestore/${collection}('${policy.id}')/${unitCollection}`,
+          );
         }),
       },
     );
   }
-  discoveryRoutes.push({ method: 'GET', pattern: `${API}/protectionUnits`, handler: authenticated((req) => page(req, sim.discovery.units(), (u) => sim.discovery.renderUnit(u, true), pageSize, 'solutions/backupRestore/protectionUnits')) });
+  discoveryRoutes.push({
+    method: 'GET',
+    pattern: `${API}/protectionUnits`,
+    handler: authenticated((req) =>
+      page(req, sim.discovery.units(), (u) => sim.discovery.renderUnit(u, true), pageSize, 'solutions/backupRestore/protectionUnits'),
+    ),
+  });
   for (const kind of Object.keys(UNIT_INFO) as GraphUnitKind[]) {
     const { cast } = UNIT_INFO[kind];
     // Must come before protectionUnits/{id}, which would otherwise take the cast segment as an id.
-    discoveryRoutes.push({ method: 'GET', pattern: `${API}/protectionUnits/${cast}`, handler: authenticated((req) => page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/protectionUnits/${cast}`)) });
+    discoveryRoutes.push({
+      method: 'GET',
+      pattern: `${API}/protectionUnits/${cast}`,
+      handler: authenticated((req) =>
+        page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/protectionUnits/${cast}`),
+      ),
+    });
   }
   discoveryRoutes.push({
     method: 'GET',
@@ -440,7 +577,13 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   for (const kind of Object.keys(UNIT_INFO) as GraphUnitKind[]) {
     const { collection } = UNIT_INFO[kind];
     discoveryRoutes.push(
-      { method: 'GET', pattern: `${API}/${collection}`, handler: authenticated((req) => page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/${collection}`)) },
+      {
+        method: 'GET',
+        pattern: `${API}/${collection}`,
+        handler: authenticated((req) =>
+          page(req, sim.discovery.units(kind), (u) => sim.discovery.renderUnit(u, true), pageSize, `solutions/backupRestore/${collection}`),
+        ),
+      },
       {
         method: 'GET',
         pattern: `${API}/${collection}/{id}`,
@@ -453,8 +596,9 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   }
   const search: RouteHandler = (req) => {
     const body = req.body;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return graphError(req, 400, 'InvalidSearchRequest', 'The request body must be a JSON object.');
-    const answer = sim.discovery.search(body as Record<string, unknown>, clock.now());
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      return graphError(req, 400, 'InvalidSearchRequest', 'The request body must be a JSON object.');
+    const answer = sim.discovery.search(body, clock.now());
     if (isFailure(answer)) return fail(req, answer);
     return ok(req, 200, {
       '@odata.context': `${sim.apiBaseUrl}/$metadata#microsoft.graph.restorePointSearchResponse`,
@@ -470,7 +614,14 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
       handler: authenticated((req) => {
         const query = sim.discovery.parseRestorePointQuery(req.query);
         if (isFailure(query)) return fail(req, query);
-        return page(req, sim.discovery.listRestorePoints(query), (rp) => sim.discovery.renderRestorePoint(rp, true), restorePointPageSize, 'solutions/backupRestore/restorePoints(protectionUnit())', restorePointPageSize);
+        return page(
+          req,
+          sim.discovery.listRestorePoints(query),
+          (rp) => sim.discovery.renderRestorePoint(rp, true),
+          restorePointPageSize,
+          'solutions/backupRestore/restorePoints(protectionUnit())',
+          restorePointPageSize,
+        );
       }),
     },
     { method: 'POST', pattern: `${API}/restorePoints/search`, handler: authenticated(search) },
@@ -493,7 +644,10 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         const point = sim.discovery.restorePoint(id);
         if (!point) return graphError(req, 404, 'RestorePointNotFound', `Restore point with id '${id}' was not found.`);
         const unit = sim.discovery.unit(point.unitId) as GraphUnitRecord;
-        return ok(req, 200, { '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/restorePoints('${point.id}')/protectionUnit/$entity`, ...sim.discovery.renderUnit(unit, true) });
+        return ok(req, 200, {
+          '@odata.context': `${sim.apiBaseUrl}/$metadata#solutions/backupRestore/restorePoints('${point.id}')/protectionUnit/$entity`,
+          ...sim.discovery.renderUnit(unit, true),
+        });
       }),
     },
   );
@@ -527,18 +681,35 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
     caseInsensitive: true,
     tls,
     faultSeed: seed,
-    defaultHeaders: (req) => ({ 'request-id': req.requestId, 'client-request-id': req.headers['client-request-id'] ?? req.requestId, 'x-ms-ags-diagnostic': '{"ServerInfo":{"DataCenter":"Simulated","Slice":"E"}}' }),
+    defaultHeaders: (req) => ({
+      'request-id': req.requestId,
+      'client-request-id': req.headers['client-request-id'] ?? req.requestId,
+      'x-ms-ags-diagnostic': '{"ServerInfo":{"DataCenter":"Simulated","Slice":"E"}}',
+    }),
     expireTokens: () => sim.expireTokens(),
     controlRoutes: [
-      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'msgraph', sessions: store.size, tenantId, clientId, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl, churnPerMinute: churn.rate } }) },
+      {
+        method: 'GET',
+        pattern: '/_sim/info',
+        handler: () => ({
+          status: 200,
+          body: { vendor: 'msgraph', sessions: store.size, tenantId, clientId, tokenUrl: sim.tokenUrl, apiBaseUrl: sim.apiBaseUrl, churnPerMinute: churn.rate },
+        }),
+      },
       {
         method: 'POST',
         pattern: '/_sim/sessions',
         handler: (req) => {
           const body = (req.body ?? {}) as { workload?: GraphWorkloadKind; status?: GraphSessionStatus; createdDateTime?: string; artifactCount?: number };
-          if (!body.workload || !(body.workload in WORKLOAD_INFO)) return { status: 400, body: { message: 'body needs workload: exchange | oneDrive | sharePoint' } };
+          if (!body.workload || !(body.workload in WORKLOAD_INFO))
+            return { status: 400, body: { message: 'body needs workload: exchange | oneDrive | sharePoint' } };
           try {
-            const record = store.addSession({ workload: body.workload, status: body.status, createdDateTime: body.createdDateTime, artifactCount: body.artifactCount });
+            const record = store.addSession({
+              workload: body.workload,
+              status: body.status,
+              createdDateTime: body.createdDateTime,
+              artifactCount: body.artifactCount,
+            });
             return { status: 201, body: store.renderSession(record, true) };
           } catch (err) {
             return { status: 400, body: { message: (err as Error).message } };
@@ -554,13 +725,18 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
           return { status: 200, body: store.renderSession(store.updateSession(id, { status: body.status, counts: body.counts }), true) };
         },
       },
-      { method: 'DELETE', pattern: '/_sim/sessions/{id}', handler: (_req, { id }) => (store.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }) },
+      {
+        method: 'DELETE',
+        pattern: '/_sim/sessions/{id}',
+        handler: (_req, { id }) => (store.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }),
+      },
       {
         method: 'PUT',
         pattern: '/_sim/churn',
         handler: (req) => {
           const rate = (req.body as { ratePerMinute?: unknown } | undefined)?.ratePerMinute;
-          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
+          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0)
+            return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
           churn.start(rate);
           return { status: 200, body: { ratePerMinute: churn.rate, steps: churn.stepCount } };
         },

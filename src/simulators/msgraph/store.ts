@@ -136,9 +136,13 @@ export class GraphStore {
   addSession(input: AddGraphSessionInput): GraphSessionRecord {
     const status = input.status ?? 'draft';
     const created = input.createdDateTime === undefined ? { ms: Math.floor(this.clock.now()), ticks: this.rng.int(0, 9999) } : toTick(input.createdDateTime);
-    const createdBy = input.createdBy === undefined ? { application: { id: '00000000-0000-4000-8000-00000000a11c', displayName: 'Simulator tests' } } : input.createdBy;
+    const createdBy =
+      input.createdBy === undefined ? { application: { id: '00000000-0000-4000-8000-00000000a11c', displayName: 'Simulator tests' } } : input.createdBy;
     if (status === 'draft' && input.artifacts) {
-      const record = this.create(input.workload, input.artifacts, createdBy ?? {}, input.restoreJobType === 'granular' ? 'granular' : 'standard', { id: input.id, created });
+      const record = this.create(input.workload, input.artifacts, createdBy ?? {}, input.restoreJobType === 'granular' ? 'granular' : 'standard', {
+        id: input.id,
+        created,
+      });
       record.createdBy = createdBy;
       if (input.restoreJobType !== undefined) record.restoreJobType = input.restoreJobType;
       if (input.counts) record.countsOverride = { ...countArtifacts(this.view(record).artifacts), ...input.counts };
@@ -220,7 +224,13 @@ export class GraphStore {
     return n;
   }
 
-  create(workload: GraphWorkloadKind, artifacts: NewArtifactInput[], createdBy: GraphIdentitySetRecord, jobType: 'standard' | 'granular' = 'standard', options: { id?: string; created?: TickTime } = {}): GraphSessionRecord {
+  create(
+    workload: GraphWorkloadKind,
+    artifacts: NewArtifactInput[],
+    createdBy: GraphIdentitySetRecord,
+    jobType: 'standard' | 'granular' = 'standard',
+    options: { id?: string; created?: TickTime } = {},
+  ): GraphSessionRecord {
     const now = this.clock.now();
     const created: TickTime = options.created ?? { ms: Math.floor(now), ticks: this.rng.int(0, 9999) };
     const record: GraphSessionRecord = {
@@ -269,9 +279,26 @@ export class GraphStore {
   /** The session as it is now: seeded sessions are fixed, activated ones move with the clock. */
   view(record: GraphSessionRecord, withArtifacts = false): SessionView {
     if (record.activatedAtMs === undefined) {
-      if (record.seeded && !withArtifacts) return { status: record.status, counts: record.countsOverride ?? record.seeded.counts, completed: record.completed, lastModified: record.lastModified, artifacts: [] };
-      const artifacts = this.artifactsOf(record).map((a) => ({ status: a.fixedStatus ?? 'added', start: a.fixedStart ?? null, completion: a.fixedCompletion ?? null }));
-      return { status: record.status, counts: record.countsOverride ?? record.seeded?.counts ?? countArtifacts(artifacts), completed: record.completed, lastModified: record.lastModified, artifacts };
+      if (record.seeded && !withArtifacts)
+        return {
+          status: record.status,
+          counts: record.countsOverride ?? record.seeded.counts,
+          completed: record.completed,
+          lastModified: record.lastModified,
+          artifacts: [],
+        };
+      const artifacts = this.artifactsOf(record).map((a) => ({
+        status: a.fixedStatus ?? 'added',
+        start: a.fixedStart ?? null,
+        completion: a.fixedCompletion ?? null,
+      }));
+      return {
+        status: record.status,
+        counts: record.countsOverride ?? record.seeded?.counts ?? countArtifacts(artifacts),
+        completed: record.completed,
+        lastModified: record.lastModified,
+        artifacts,
+      };
     }
     const now = this.clock.now();
     const { activatingMs, perArtifactMs, parallelArtifacts } = this.lifecycle;
@@ -293,7 +320,11 @@ export class GraphStore {
     else if (counts.failed === counts.total) status = 'failed';
     else status = 'completedWithError';
     const terminal = TERMINAL_STATUSES.has(status);
-    const changedAt = terminal ? lastEnd : status === 'active' ? Math.max(t0 + activatingMs, ...artifacts.map((a) => a.completion?.ms ?? a.start?.ms ?? 0)) : t0;
+    const changedAt = terminal
+      ? lastEnd
+      : status === 'active'
+        ? Math.max(t0 + activatingMs, ...artifacts.map((a) => a.completion?.ms ?? a.start?.ms ?? 0))
+        : t0;
     if (terminal && counts.failed > 0 && !record.error) {
       record.error = {
         code: counts.failed === counts.total ? 'RestoreFailed' : 'PartialFailure',
@@ -337,8 +368,16 @@ export class GraphStore {
       const v = view.artifacts[i];
       const extra =
         record.workload === 'exchange'
-          ? { restoredFolderId: v.status === 'succeeded' && a.destinationType === 'new' ? `AAMkAD${a.id.replace(/-/g, '').slice(0, 20)}` : null, restoredFolderName: a.destinationType === 'new' ? `Restored-${a.id.slice(0, 8)}` : null, restoredItemCount: v.status === 'succeeded' ? 1 + (parseInt(a.id.slice(0, 4), 16) % 500) : null }
-          : { restoredSiteId: v.status === 'succeeded' ? a.id : null, restoredSiteName: a.destinationType === 'new' ? `Restored ${info.label} ${a.id.slice(0, 8)}` : null, restoredSiteWebUrl: v.status === 'succeeded' ? `https://contoso.sharepoint.com/sites/restored-${a.id.slice(0, 8)}` : null };
+          ? {
+              restoredFolderId: v.status === 'succeeded' && a.destinationType === 'new' ? `AAMkAD${a.id.replace(/-/g, '').slice(0, 20)}` : null,
+              restoredFolderName: a.destinationType === 'new' ? `Restored-${a.id.slice(0, 8)}` : null,
+              restoredItemCount: v.status === 'succeeded' ? 1 + (parseInt(a.id.slice(0, 4), 16) % 500) : null,
+            }
+          : {
+              restoredSiteId: v.status === 'succeeded' ? a.id : null,
+              restoredSiteName: a.destinationType === 'new' ? `Restored ${info.label} ${a.id.slice(0, 8)}` : null,
+              restoredSiteWebUrl: v.status === 'succeeded' ? `https://contoso.sharepoint.com/sites/restored-${a.id.slice(0, 8)}` : null,
+            };
       return {
         '@odata.type': info.artifactType,
         id: a.id,
@@ -346,7 +385,10 @@ export class GraphStore {
         status: v.status,
         startDateTime: v.start ? formatTicks(v.start) : null,
         completionDateTime: v.completion ? formatTicks(v.completion) : null,
-        error: v.status === 'failed' ? { code: 'ArtifactCannotBeRestored', message: 'The artifact could not be restored.', target: a.protectedResourceId, details: [], innerError: null } : null,
+        error:
+          v.status === 'failed'
+            ? { code: 'ArtifactCannotBeRestored', message: 'The artifact could not be restored.', target: a.protectedResourceId, details: [], innerError: null }
+            : null,
         ...extra,
         restorePoint: {
           id: a.restorePointId,
@@ -368,7 +410,12 @@ function failedFor(status: GraphSessionStatus, total: number): number {
 
 function sessionError(status: GraphSessionStatus, failed: number, total: number): GraphSessionRecord['error'] {
   if (status !== 'failed' && status !== 'completedWithError') return null;
-  return { code: status === 'failed' ? 'RestoreFailed' : 'PartialFailure', message: `${failed} of ${total} artifacts failed to restore.`, target: null, details: [] };
+  return {
+    code: status === 'failed' ? 'RestoreFailed' : 'PartialFailure',
+    message: `${failed} of ${total} artifacts failed to restore.`,
+    target: null,
+    details: [],
+  };
 }
 
 function countArtifacts(artifacts: ArtifactView[]) {

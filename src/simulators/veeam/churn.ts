@@ -29,7 +29,7 @@ export function veeamChurnEvent(sim: VeeamChurnTarget, seed: number, target: num
   const running: Array<{ id: string; stopAt: number; result: string }> = [];
   return (step) => {
     const result: ChurnStepResult = { added: [], advanced: [], removed: [] };
-    for (let i = 0; i < running.length; ) {
+    for (let i = 0; i < running.length;) {
       const entry = running[i];
       const session = sim.sessions.get(entry.id);
       if (!session || session.state !== 'Working') {
@@ -58,7 +58,13 @@ export function veeamChurnEvent(sim: VeeamChurnTarget, seed: number, target: num
       let oldest: VeeamSessionRecord | null = null;
       for (const s of sim.sessions.values()) {
         if (s.state !== 'Stopped') continue;
-        if (!oldest || s.creation.ms < oldest.creation.ms || (s.creation.ms === oldest.creation.ms && (s.creation.ticks < oldest.creation.ticks || (s.creation.ticks === oldest.creation.ticks && s.id < oldest.id)))) oldest = s;
+        if (
+          !oldest ||
+          s.creation.ms < oldest.creation.ms ||
+          (s.creation.ms === oldest.creation.ms &&
+            (s.creation.ticks < oldest.creation.ticks || (s.creation.ticks === oldest.creation.ticks && s.id < oldest.id)))
+        )
+          oldest = s;
       }
       if (!oldest) break;
       sim.removeSession(oldest.id);

@@ -113,7 +113,11 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
   const orgById = (id: string) => organizations.find((o) => o.listed && o.id.toLowerCase() === id.toLowerCase());
 
   /** Validates and collects query filters; a bad value answers 400 ParameterValidationFailure. */
-  const filters = <T>(req: SimRequest, version: string, spec: Record<string, { kind: 'uuid' | 'string' | 'bool' | 'time'; test: (item: T, value: string | boolean | number) => boolean }>): Filter<T>[] | SimResponse => {
+  const filters = <T>(
+    req: SimRequest,
+    version: string,
+    spec: Record<string, { kind: 'uuid' | 'string' | 'bool' | 'time'; test: (item: T, value: string | boolean | number) => boolean }>,
+  ): Filter<T>[] | SimResponse => {
     const out: Filter<T>[] = [];
     for (const [name, { kind, test }] of Object.entries(spec)) {
       const raw = [...req.query.entries()].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
@@ -140,16 +144,50 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
 
   // ---- rendering ----------------------------------------------------------------------------
 
-  const schedulePolicy = (d: VeeamJobDetailRecord) => ({ scheduleEnabled: true, backupWindowEnabled: false, periodicallyWindowEnabled: false, type: 'Daily', dailyType: 'Everyday', dailyTime: d.dailyTime, retryEnabled: true, retryNumber: 3, retryWaitInterval: 10 });
+  const schedulePolicy = (d: VeeamJobDetailRecord) => ({
+    scheduleEnabled: true,
+    backupWindowEnabled: false,
+    periodicallyWindowEnabled: false,
+    type: 'Daily',
+    dailyType: 'Everyday',
+    dailyTime: d.dailyTime,
+    retryEnabled: true,
+    retryNumber: 3,
+    retryWaitInterval: 10,
+  });
 
   const selectedItems = (job: VeeamJobRecord, d: VeeamJobDetailRecord) => {
     if (d.backupType === 'EntireOrganization') return [];
     const mine = <T extends { jobId: string }>(list: T[]) => list.filter((o) => o.jobId === job.id);
     return [
-      ...mine(discovery.users).map((u) => ({ type: 'User', id: u.id, user: { id: u.id, displayName: u.displayName, name: u.email, type: u.accountType === 'User' ? 'User' : 'Shared', locationType: 'Cloud' }, mailbox: true, archiveMailbox: u.archiveMailboxId !== null, oneDrive: u.oneDriveId !== null, personalSite: false })),
-      ...mine(discovery.groups).map((g) => ({ type: 'Group', id: g.id, group: { id: g.id, displayName: g.displayName, name: g.mail, type: 'Office365', locationType: 'Cloud' }, mailbox: true, groupSite: true, members: false })),
-      ...mine(discovery.sites).map((s) => ({ type: 'Site', id: s.id, site: { id: s.id, url: s.url, title: s.displayName, name: s.displayName, isCloud: true, isPersonal: false } })),
-      ...mine(discovery.teams).map((t) => ({ type: 'Team', id: t.id, team: { id: t.id, displayName: t.displayName, description: t.description, mail: t.mail }, chats: false })),
+      ...mine(discovery.users).map((u) => ({
+        type: 'User',
+        id: u.id,
+        user: { id: u.id, displayName: u.displayName, name: u.email, type: u.accountType === 'User' ? 'User' : 'Shared', locationType: 'Cloud' },
+        mailbox: true,
+        archiveMailbox: u.archiveMailboxId !== null,
+        oneDrive: u.oneDriveId !== null,
+        personalSite: false,
+      })),
+      ...mine(discovery.groups).map((g) => ({
+        type: 'Group',
+        id: g.id,
+        group: { id: g.id, displayName: g.displayName, name: g.mail, type: 'Office365', locationType: 'Cloud' },
+        mailbox: true,
+        groupSite: true,
+        members: false,
+      })),
+      ...mine(discovery.sites).map((s) => ({
+        type: 'Site',
+        id: s.id,
+        site: { id: s.id, url: s.url, title: s.displayName, name: s.displayName, isCloud: true, isPersonal: false },
+      })),
+      ...mine(discovery.teams).map((t) => ({
+        type: 'Team',
+        id: t.id,
+        team: { id: t.id, displayName: t.displayName, description: t.description, mail: t.mail },
+        chats: false,
+      })),
     ];
   };
 
@@ -170,15 +208,38 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
   const renderPoint = (version: string, rp: VeeamRestorePointRecord): Record<string, unknown> => {
     const body: Record<string, unknown> = { id: rp.id };
     if (version === 'v8') body.isDeleted = false;
-    Object.assign(body, { repositoryId: rp.repositoryId, backupTime: formatTicks(rp.backupTime), jobId: rp.jobId, organizationId: rp.organizationId, isExchange: rp.isExchange, isSharePoint: rp.isSharePoint, isOneDrive: rp.isOneDrive, isTeams: rp.isTeams, isLongTermCopy: rp.isLongTermCopy });
+    Object.assign(body, {
+      repositoryId: rp.repositoryId,
+      backupTime: formatTicks(rp.backupTime),
+      jobId: rp.jobId,
+      organizationId: rp.organizationId,
+      isExchange: rp.isExchange,
+      isSharePoint: rp.isSharePoint,
+      isOneDrive: rp.isOneDrive,
+      isTeams: rp.isTeams,
+      isLongTermCopy: rp.isLongTermCopy,
+    });
     if (version === 'v8') body.isCopy = rp.isCopy;
     body.isRetrieved = rp.isRetrieved;
     if (version === 'v8') Object.assign(body, { eTag: rp.eTag, objectsEtag: rp.objectsEtag, immutabilityExpiresOn: null });
     const self = `/${version}/restorepoints/${rp.id}`;
     body._links =
       version === 'v8'
-        ? { self: { href: self }, job: { href: `/v8/jobs/${rp.jobId}` }, organization: { href: `/v8/organizations/${rp.organizationId}` }, protectedUsers: { href: `/v8/protectedusers?restorePointId=${rp.id}` } }
-        : { self: { href: self }, job: { href: `/${version}/jobs/${rp.jobId}` }, organization: { href: `/${version}/organizations/${rp.organizationId}` }, mailboxes: { href: `${self}/mailboxes` }, onedrives: { href: `${self}/onedrives` }, webs: { href: `${self}/webs` }, teams: { href: `${self}/teams` } };
+        ? {
+            self: { href: self },
+            job: { href: `/v8/jobs/${rp.jobId}` },
+            organization: { href: `/v8/organizations/${rp.organizationId}` },
+            protectedUsers: { href: `/v8/protectedusers?restorePointId=${rp.id}` },
+          }
+        : {
+            self: { href: self },
+            job: { href: `/${version}/jobs/${rp.jobId}` },
+            organization: { href: `/${version}/organizations/${rp.organizationId}` },
+            mailboxes: { href: `${self}/mailboxes` },
+            onedrives: { href: `${self}/onedrives` },
+            webs: { href: `${self}/webs` },
+            teams: { href: `${self}/teams` },
+          };
     return body;
   };
 
@@ -187,7 +248,15 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
     ...(u.archiveMailboxId ? [{ id: u.archiveMailboxId, displayName: `${u.displayName} (In-Place Archive)`, email: u.email, isArchive: true }] : []),
   ];
 
-  const renderSite = (s: VeeamProtectedSiteRecord) => ({ id: s.id, msid: s.msid, displayName: s.displayName, url: s.url, organizationId: s.organizationId, backedUpOrganizationId: s.backedUpOrganizationId, eTag: s.eTag });
+  const renderSite = (s: VeeamProtectedSiteRecord) => ({
+    id: s.id,
+    msid: s.msid,
+    displayName: s.displayName,
+    url: s.url,
+    organizationId: s.organizationId,
+    backedUpOrganizationId: s.backedUpOrganizationId,
+    eTag: s.eTag,
+  });
 
   const renderers = {
     user: (u: VeeamProtectedUserRecord) => ({
@@ -209,11 +278,29 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
       organizationId: g.organizationId,
       backedUpOrganizationId: g.backedUpOrganizationId,
       mailboxes: [{ id: g.mailboxId, displayName: g.displayName, email: g.mail, isArchive: false }],
-      sites: [{ id: g.siteId, msid: g.msid, displayName: g.displayName, url: g.siteUrl, organizationId: g.organizationId, backedUpOrganizationId: g.backedUpOrganizationId, eTag: g.eTag }],
+      sites: [
+        {
+          id: g.siteId,
+          msid: g.msid,
+          displayName: g.displayName,
+          url: g.siteUrl,
+          organizationId: g.organizationId,
+          backedUpOrganizationId: g.backedUpOrganizationId,
+          eTag: g.eTag,
+        },
+      ],
       eTag: g.eTag,
     }),
     site: renderSite,
-    team: (t: VeeamProtectedTeamRecord) => ({ id: t.id, msid: t.msid, displayName: t.displayName, description: t.description, organizationId: t.organizationId, backedUpOrganizationId: t.backedUpOrganizationId, eTag: t.eTag }),
+    team: (t: VeeamProtectedTeamRecord) => ({
+      id: t.id,
+      msid: t.msid,
+      displayName: t.displayName,
+      description: t.description,
+      organizationId: t.organizationId,
+      backedUpOrganizationId: t.backedUpOrganizationId,
+      eTag: t.eTag,
+    }),
   };
 
   // ---- handlers -----------------------------------------------------------------------------
@@ -229,7 +316,8 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
   };
   const findPoint = (version: string, id: string): VeeamRestorePointRecord | SimResponse =>
     discovery.restorePoint(id) ?? ctx.error(404, `Restore point with ID ${id} was not found.`, version, 'ResourceNotFound');
-  const isResponse = (value: unknown): value is SimResponse => typeof value === 'object' && value !== null && 'status' in value && typeof (value as SimResponse).status === 'number' && !('id' in value);
+  const isResponse = (value: unknown): value is SimResponse =>
+    typeof value === 'object' && value !== null && 'status' in value && typeof (value as SimResponse).status === 'number' && !('id' in value);
 
   const listJobs = ctx.authenticated((req, _params, version) => {
     if (version !== 'v8') return { status: 200, body: jobs.map((j) => renderJob(version, j)) };
@@ -242,15 +330,17 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
   });
 
   const pointFilters = (req: SimRequest, version: string) => {
-    const common: Record<string, { kind: 'uuid' | 'string' | 'bool' | 'time'; test: (rp: VeeamRestorePointRecord, v: string | boolean | number) => boolean }> = {
-      organizationId: { kind: 'uuid', test: (rp, v) => rp.organizationId.toLowerCase() === v },
-      jobId: { kind: 'uuid', test: (rp, v) => rp.jobId.toLowerCase() === v },
-      repositoryId: { kind: 'uuid', test: (rp, v) => rp.repositoryId.toLowerCase() === v },
-      isLongTermCopy: { kind: 'bool', test: (rp, v) => rp.isLongTermCopy === v },
-      isRetrieved: { kind: 'bool', test: (rp, v) => rp.isRetrieved === v },
-    };
+    const common: Record<string, { kind: 'uuid' | 'string' | 'bool' | 'time'; test: (rp: VeeamRestorePointRecord, v: string | boolean | number) => boolean }> =
+      {
+        organizationId: { kind: 'uuid', test: (rp, v) => rp.organizationId.toLowerCase() === v },
+        jobId: { kind: 'uuid', test: (rp, v) => rp.jobId.toLowerCase() === v },
+        repositoryId: { kind: 'uuid', test: (rp, v) => rp.repositoryId.toLowerCase() === v },
+        isLongTermCopy: { kind: 'bool', test: (rp, v) => rp.isLongTermCopy === v },
+        isRetrieved: { kind: 'bool', test: (rp, v) => rp.isRetrieved === v },
+      };
     const has = (ids: string[], v: string | boolean | number) => ids.some((id) => id.toLowerCase() === String(v).toLowerCase());
-    if (version !== 'v8') return filters<VeeamRestorePointRecord>(req, version, { ...common, backupTime: { kind: 'time', test: (rp, v) => rp.backupTime.ms >= (v as number) } });
+    if (version !== 'v8')
+      return filters<VeeamRestorePointRecord>(req, version, { ...common, backupTime: { kind: 'time', test: (rp, v) => rp.backupTime.ms >= (v as number) } });
     return filters<VeeamRestorePointRecord>(req, version, {
       ...common,
       from: { kind: 'time', test: (rp, v) => rp.backupTime.ms >= (v as number) },
@@ -269,9 +359,10 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
     const points = apply(discovery.restorePoints, f);
     if (version !== 'v8') return { status: 200, body: points.map((rp) => renderPoint(version, rp)) };
     const orderAsc = req.query.get('orderAsc');
-    if (orderAsc !== null && !/^(true|false)$/i.test(orderAsc)) return ctx.error(400, `The value '${orderAsc}' is not valid for orderAsc.`, version, 'ParameterValidationFailure');
+    if (orderAsc !== null && !/^(true|false)$/i.test(orderAsc))
+      return ctx.error(400, `The value '${orderAsc}' is not valid for orderAsc.`, version, 'ParameterValidationFailure');
     const asc = (orderAsc ?? 'false').toLowerCase() === 'true';
-    points.sort((a, b) => ((a.backupTime.ms - b.backupTime.ms || a.backupTime.ticks - b.backupTime.ticks) * (asc ? 1 : -1)) || a.id.localeCompare(b.id));
+    points.sort((a, b) => (a.backupTime.ms - b.backupTime.ms || a.backupTime.ticks - b.backupTime.ticks) * (asc ? 1 : -1) || a.id.localeCompare(b.id));
     return ctx.page(req, version, points, (rp) => renderPoint(version, rp), false);
   });
 
@@ -289,11 +380,22 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
           status: 200,
           body: [
             ...inPoint(discovery.users, rp.userIds).flatMap((u) => mailboxesOf(u).map((m) => ({ ...m, _links: self('mailboxes', m.id) }))),
-            ...inPoint(discovery.groups, rp.groupIds).map((g) => ({ id: g.mailboxId, displayName: g.displayName, email: g.mail, isArchive: false, _links: self('mailboxes', g.mailboxId) })),
+            ...inPoint(discovery.groups, rp.groupIds).map((g) => ({
+              id: g.mailboxId,
+              displayName: g.displayName,
+              email: g.mail,
+              isArchive: false,
+              _links: self('mailboxes', g.mailboxId),
+            })),
           ],
         };
       case 'onedrives':
-        return { status: 200, body: inPoint(discovery.users, rp.userIds).filter((u) => u.oneDriveId).map((u) => ({ id: u.oneDriveId, name: u.displayName, url: u.oneDriveUrl, _links: self('onedrives', u.oneDriveId as string) })) };
+        return {
+          status: 200,
+          body: inPoint(discovery.users, rp.userIds)
+            .filter((u) => u.oneDriveId)
+            .map((u) => ({ id: u.oneDriveId, name: u.displayName, url: u.oneDriveUrl, _links: self('onedrives', u.oneDriveId as string) })),
+        };
       case 'webs':
         return {
           status: 200,
@@ -303,13 +405,27 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
           ],
         };
       case 'teams':
-        return { status: 200, body: inPoint(discovery.teams, rp.teamIds).map((t) => ({ id: t.id, displayName: t.displayName, description: t.description, _links: self('teams', t.id) })) };
+        return {
+          status: 200,
+          body: inPoint(discovery.teams, rp.teamIds).map((t) => ({
+            id: t.id,
+            displayName: t.displayName,
+            description: t.description,
+            _links: self('teams', t.id),
+          })),
+        };
       default:
         return ctx.notFound(req);
     }
   });
 
-  const protectedRoutes = <T extends { id: string; organizationId: string; backedUpOrganizationId: string; jobId: string }>(path: string, label: string, items: () => T[], render: (item: T) => unknown, idsIn: (rp: VeeamRestorePointRecord) => string[]): RouteDefinition[] => [
+  const protectedRoutes = <T extends { id: string; organizationId: string; backedUpOrganizationId: string; jobId: string }>(
+    path: string,
+    label: string,
+    items: () => T[],
+    render: (item: T) => unknown,
+    idsIn: (rp: VeeamRestorePointRecord) => string[],
+  ): RouteDefinition[] => [
     {
       method: 'GET',
       pattern: `/{version}/${path}`,
@@ -374,9 +490,33 @@ export function discoveryRoutes(ctx: DiscoveryRouteContext): RouteDefinition[] {
       }),
     },
     { method: 'GET', pattern: '/{version}/RestorePoints/{restorePointId}/{list}', handler: perPoint },
-    ...protectedRoutes('ProtectedUsers', 'Protected user', () => discovery.users, renderers.user, (rp) => rp.userIds),
-    ...protectedRoutes('ProtectedGroups', 'Protected group', () => discovery.groups, renderers.group, (rp) => rp.groupIds),
-    ...protectedRoutes('ProtectedSites', 'Protected site', () => discovery.sites, renderers.site, (rp) => rp.siteIds),
-    ...protectedRoutes('ProtectedTeams', 'Protected team', () => discovery.teams, renderers.team, (rp) => rp.teamIds),
+    ...protectedRoutes(
+      'ProtectedUsers',
+      'Protected user',
+      () => discovery.users,
+      renderers.user,
+      (rp) => rp.userIds,
+    ),
+    ...protectedRoutes(
+      'ProtectedGroups',
+      'Protected group',
+      () => discovery.groups,
+      renderers.group,
+      (rp) => rp.groupIds,
+    ),
+    ...protectedRoutes(
+      'ProtectedSites',
+      'Protected site',
+      () => discovery.sites,
+      renderers.site,
+      (rp) => rp.siteIds,
+    ),
+    ...protectedRoutes(
+      'ProtectedTeams',
+      'Protected team',
+      () => discovery.teams,
+      renderers.team,
+      (rp) => rp.teamIds,
+    ),
   ];
 }

@@ -30,7 +30,13 @@ const ORGS: Array<Pick<VeeamOrganizationRecord, 'name' | 'type' | 'region' | 'li
   { name: 'litware-legacy.onmicrosoft.com', type: 'Office365', region: 'Worldwide', listed: false },
 ];
 
-const OPERATORS = ['TECH\\administrator', 'SRV0101\\Administrator', 'adele.vance@contoso.onmicrosoft.com', 'megan.bowen@fabrikam.onmicrosoft.com', 'lee.gu@adatum.com'];
+const OPERATORS = [
+  'TECH\\administrator',
+  'SRV0101\\Administrator',
+  'adele.vance@contoso.onmicrosoft.com',
+  'megan.bowen@fabrikam.onmicrosoft.com',
+  'lee.gu@adatum.com',
+];
 const TYPES: VeeamSessionType[] = ['Vex', 'Veod', 'Vesp', 'Vet'];
 
 function tick(ms: number, rng: SeededRandom): TickTime {
@@ -70,7 +76,8 @@ export function seedJobs(orgs: VeeamOrganizationRecord[], seed: number): VeeamJo
     { id: rng.guid(), name: `${o.name} Teams backup`, organizationId: o.id, kind: 'teams' as const },
   ]);
   const extra = new SeededRandom(deriveSeed(seed, 'jobs-sharepoint'));
-  for (const o of listed.filter((org) => org.isSharePointOnline)) jobs.push({ id: extra.guid(), name: `${o.name} SharePoint backup`, organizationId: o.id, kind: 'sharepoint' });
+  for (const o of listed.filter((org) => org.isSharePointOnline))
+    jobs.push({ id: extra.guid(), name: `${o.name} SharePoint backup`, organizationId: o.id, kind: 'sharepoint' });
   return jobs;
 }
 
@@ -126,7 +133,9 @@ export function seedVeeamSessions(count: number, seed: number, orgs: VeeamOrgani
       initiatedBy: cloudConnect ? org.name : rng.pick(OPERATORS),
       details: working ? '' : rng.chance(0.3) ? '' : `${total} items processed (${total - failedItems} success)`,
       scopeName: rng.chance(0.1) ? 'Finance team' : '',
-      clientHost: cloudConnect ? `VB365-CC01 (via: 203.0.113.${rng.int(2, 250)})` : rng.pick(['srv0101 (via: 127.0.0.1)', 'BXYDEV01 (via: 203.0.113.10)', 'VB365-SRV01']),
+      clientHost: cloudConnect
+        ? `VB365-CC01 (via: 203.0.113.${rng.int(2, 250)})`
+        : rng.pick(['srv0101 (via: 127.0.0.1)', 'BXYDEV01 (via: 203.0.113.10)', 'VB365-SRV01']),
       reason: rng.chance(0.1) ? 'Ticket 4711 – user deleted channel files' : '',
       eTag: rng.int(1, 40),
       eventSeed: deriveSeed(seed, `events-${i}`),
@@ -145,7 +154,16 @@ export function generateEvents(session: VeeamSessionRecord): VeeamEventRecord[] 
   const rng = new SeededRandom(session.eventSeed);
   const events: VeeamEventRecord[] = [];
   let at = session.creation.ms;
-  events.push({ id: rng.guid(), type: 'None', status: 'Success', start: session.creation, end: session.creation, title: 'Restore session started', message: 'Restore session started', itemSizeBytes: 0 });
+  events.push({
+    id: rng.guid(),
+    type: 'None',
+    status: 'Success',
+    start: session.creation,
+    end: session.creation,
+    title: 'Restore session started',
+    message: 'Restore session started',
+    itemSizeBytes: 0,
+  });
   for (let i = 1; i < session.eventCount; i++) {
     at += rng.int(1, 120) * 1000;
     const last = i === session.eventCount - 1;
@@ -160,7 +178,12 @@ export function generateEvents(session: VeeamSessionRecord): VeeamEventRecord[] 
       status,
       start,
       end: running ? null : { ms: at + rng.int(0, 5000), ticks: rng.int(0, 9999) },
-      title: status === 'Success' ? `Item is successfully ${type === 'Save' ? 'saved' : 'restored'}.` : status === 'Running' ? 'Restoring item' : `Item ${status === 'Skipped' ? 'is skipped' : 'restore failed'}.`,
+      title:
+        status === 'Success'
+          ? `Item is successfully ${type === 'Save' ? 'saved' : 'restored'}.`
+          : status === 'Running'
+            ? 'Restoring item'
+            : `Item ${status === 'Skipped' ? 'is skipped' : 'restore failed'}.`,
       message: `Item ${itemName} ${status === 'Success' ? 'was restored successfully' : status === 'Running' ? 'is being restored' : `finished with ${status.toLowerCase()}`} (type: Item; source: /${session.organizationName}/${itemName})`,
       itemName,
       itemType: rng.pick(['Item', 'Folder', 'List']),
@@ -210,15 +233,28 @@ export function veeamRestorePointId(organizationName: string, kind: VeeamJobKind
 export function seedVeeamDiscovery(orgs: VeeamOrganizationRecord[], jobs: VeeamJobRecord[], seed: number): VeeamDiscoveryData {
   const rng = new SeededRandom(deriveSeed(seed, 'discovery'));
   const dayStart = VEEAM_SEED_ANCHOR_MS - (VEEAM_SEED_ANCHOR_MS % DAY_MS);
-  const data: VeeamDiscoveryData = { repositories: VEEAM_REPOSITORIES, jobDetails: [], users: [], groups: [], sites: [], teams: [], restorePoints: [], organizationIds: {} };
+  const data: VeeamDiscoveryData = {
+    repositories: VEEAM_REPOSITORIES,
+    jobDetails: [],
+    users: [],
+    groups: [],
+    sites: [],
+    teams: [],
+    restorePoints: [],
+    organizationIds: {},
+  };
   for (const org of orgs) {
     const directory = directoryFor(org.name);
-    data.organizationIds[org.id] = { backedUpOrganizationId: guidFor(`backed-up-organization:${org.name}`), msid: directory?.tenantId ?? guidFor(`tenant:${org.name}`) };
+    data.organizationIds[org.id] = {
+      backedUpOrganizationId: guidFor(`backed-up-organization:${org.name}`),
+      msid: directory?.tenantId ?? guidFor(`tenant:${org.name}`),
+    };
     if (!org.listed || !directory) continue;
     const ids = data.organizationIds[org.id];
     const objectRng = new SeededRandom(deriveSeed(DIRECTORY_SEED, `veeam-objects:${org.name}`));
     const since = (wellKnown: boolean, early: boolean) => (wellKnown || early ? 0 : objectRng.int(0, 15));
-    const repositoryId = org.name === CONTOSO_DIRECTORY.organizationName || org.name.startsWith('fabrikam') ? VEEAM_REPOSITORIES[0].id : VEEAM_REPOSITORIES[1].id;
+    const repositoryId =
+      org.name === CONTOSO_DIRECTORY.organizationName || org.name.startsWith('fabrikam') ? VEEAM_REPOSITORIES[0].id : VEEAM_REPOSITORIES[1].id;
     for (const job of jobs.filter((j) => j.organizationId === org.id)) {
       const kind = jobKind(job);
       const base = { organizationId: org.id, backedUpOrganizationId: ids.backedUpOrganizationId, jobId: job.id, eTag: 1 };
@@ -227,7 +263,10 @@ export function seedVeeamDiscovery(orgs: VeeamOrganizationRecord[], jobs: VeeamJ
       const sites: VeeamProtectedSiteRecord[] = [];
       const teams: VeeamProtectedTeamRecord[] = [];
       if (kind === 'daily') {
-        const people = org.name === CONTOSO_DIRECTORY.organizationName ? [...directory.people.filter((p) => p.accountType === 'User').slice(0, 50), ...directory.people.filter((p) => p.accountType !== 'User')] : directory.people;
+        const people =
+          org.name === CONTOSO_DIRECTORY.organizationName
+            ? [...directory.people.filter((p) => p.accountType === 'User').slice(0, 50), ...directory.people.filter((p) => p.accountType !== 'User')]
+            : directory.people;
         people.forEach((p, i) => {
           users.push({
             ...base,
@@ -244,15 +283,40 @@ export function seedVeeamDiscovery(orgs: VeeamOrganizationRecord[], jobs: VeeamJ
           });
         });
         for (const g of directory.groups) {
-          groups.push({ ...base, id: guidFor(`group:${g.mail}`), msid: g.groupId, displayName: g.displayName, mail: g.mail, mailboxId: guidFor(`group-mailbox:${g.mail}`), siteId: guidFor(`group-site:${g.siteUrl}`), siteUrl: g.siteUrl, sinceIndex: since(false, false) });
+          groups.push({
+            ...base,
+            id: guidFor(`group:${g.mail}`),
+            msid: g.groupId,
+            displayName: g.displayName,
+            mail: g.mail,
+            mailboxId: guidFor(`group-mailbox:${g.mail}`),
+            siteId: guidFor(`group-site:${g.siteUrl}`),
+            siteUrl: g.siteUrl,
+            sinceIndex: since(false, false),
+          });
         }
       } else if (kind === 'sharepoint') {
         directory.sites.forEach((site, i) => {
-          sites.push({ ...base, id: guidFor(`site:${site.url}`), msid: site.siteId, displayName: site.name, url: site.url, sinceIndex: since(site.url === WELL_KNOWN_DIRECTORY.siteUrl, i < 3) });
+          sites.push({
+            ...base,
+            id: guidFor(`site:${site.url}`),
+            msid: site.siteId,
+            displayName: site.name,
+            url: site.url,
+            sinceIndex: since(site.url === WELL_KNOWN_DIRECTORY.siteUrl, i < 3),
+          });
         });
       } else {
         directory.teams.forEach((team, i) => {
-          teams.push({ ...base, id: guidFor(`team:${team.mail}`), msid: team.teamId, displayName: team.displayName, description: team.description, mail: team.mail, sinceIndex: since(false, i < 2) });
+          teams.push({
+            ...base,
+            id: guidFor(`team:${team.mail}`),
+            msid: team.teamId,
+            displayName: team.displayName,
+            description: team.description,
+            mail: team.mail,
+            sinceIndex: since(false, i < 2),
+          });
         });
       }
       const all = [...users, ...groups, ...sites, ...teams];
@@ -323,6 +387,10 @@ export const VEEAM_WELL_KNOWN = Object.freeze({
   protectedUserId: guidFor(`user:${contosoName}:${WELL_KNOWN_DIRECTORY.mailboxEmail}`),
   mailboxId: guidFor(`mailbox:${WELL_KNOWN_DIRECTORY.mailboxEmail}`),
   protectedSiteId: guidFor(`site:${WELL_KNOWN_DIRECTORY.siteUrl}`),
-  dailyJobRestorePointIds: Object.freeze(Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'daily', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i))),
-  sharePointJobRestorePointIds: Object.freeze(Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'sharepoint', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i))),
+  dailyJobRestorePointIds: Object.freeze(
+    Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'daily', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i)),
+  ),
+  sharePointJobRestorePointIds: Object.freeze(
+    Array.from({ length: VEEAM_RESTORE_POINTS_PER_JOB }, (_, i) => veeamRestorePointId(contosoName, 'sharepoint', VEEAM_RESTORE_POINTS_PER_JOB - 1 - i)),
+  ),
 });

@@ -166,10 +166,13 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     }
     return key;
   };
+  // eslint-disable-next-line prefer-const -- assigned once below; handlers defined before it read it at request time
   let sim: VeeamSimulator;
 
   /** A new session record (not yet stored, no feed event). */
-  const newSession = (partial: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId' | 'id'>> & { creation?: TickTime }): VeeamSessionRecord => {
+  const newSession = (
+    partial: Partial<Pick<VeeamSessionRecord, 'type' | 'state' | 'result' | 'organizationId' | 'id'>> & { creation?: TickTime },
+  ): VeeamSessionRecord => {
     const org = organizations.find((o) => o.id === partial.organizationId) ?? organizations[0];
     const type = partial.type ?? 'Vex';
     const creation = partial.creation ?? { ms: Math.floor(clock.now()), ticks: runtimeRng.int(0, 9999) };
@@ -213,7 +216,15 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       creationTime: formatTicks(s.creation),
     };
     if (!s.omitEndTime || s.end) body.endTime = s.end ? formatTicks(s.end) : null;
-    Object.assign(body, { state: s.state, result: s.result, initiatedBy: s.initiatedBy, details: s.details, scopeName: s.scopeName, clientHost: s.clientHost, reason: s.reason });
+    Object.assign(body, {
+      state: s.state,
+      result: s.result,
+      initiatedBy: s.initiatedBy,
+      details: s.details,
+      scopeName: s.scopeName,
+      clientHost: s.clientHost,
+      reason: s.reason,
+    });
     if (version === 'v8') body.eTag = s.eTag;
     body._links = linksFor(version, s);
     return body;
@@ -235,7 +246,8 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       message: e.message,
       order,
     });
-    if (version === 'v8') Object.assign(body, { organizationId: s.organizationId, backedUpOrganizationId: null, userId: null, groupId: null, siteId: null, teamId: null });
+    if (version === 'v8')
+      Object.assign(body, { organizationId: s.organizationId, backedUpOrganizationId: null, userId: null, groupId: null, siteId: null, teamId: null });
     body._links = { self: { href: `/${version}/restoresessions/${s.id}/events/${e.id}` } };
     return body;
   };
@@ -258,9 +270,17 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       const ids = discovery.organizationIdsOf(o.id);
       Object.assign(body, { msid: ids?.msid ?? null, backedUpOrganizationId: ids?.backedUpOrganizationId ?? null });
     }
-    if (extendedView) Object.assign(body, { isBackedup: true, firstBackuptime: o.firstBackup ? formatTicks(o.firstBackup) : null, lastBackuptime: o.lastBackup ? formatTicks(o.lastBackup) : null });
+    if (extendedView)
+      Object.assign(body, {
+        isBackedup: true,
+        firstBackuptime: o.firstBackup ? formatTicks(o.firstBackup) : null,
+        lastBackuptime: o.lastBackup ? formatTicks(o.lastBackup) : null,
+      });
     // v8 removed /Organizations/{id}/Jobs: its jobs link is the filtered job list.
-    body._links = { self: { href: `/${version}/organizations/${o.id}` }, jobs: { href: version === 'v8' ? `/v8/jobs?organizationId=${o.id}` : `/${version}/organizations/${o.id}/jobs` } };
+    body._links = {
+      self: { href: `/${version}/organizations/${o.id}` },
+      jobs: { href: version === 'v8' ? `/v8/jobs?organizationId=${o.id}` : `/${version}/organizations/${o.id}/jobs` },
+    };
     return body;
   };
 
@@ -290,14 +310,17 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     return { status: 200, body };
   };
 
-  const authenticated = (handler: (req: SimRequest, params: Record<string, string>, version: string, user: string) => SimResponse | Promise<SimResponse>): RouteHandler => (req, params) => {
-    const version = params.version.toLowerCase();
-    if (!VERSIONS.has(version)) return veeamErrors.notFound(req);
-    const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    const token = match ? accessTokens.get(match[1]) : undefined;
-    if (!token || token.expires <= clock.now()) return { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: { message: 'Authorization has been denied for this request.' } };
-    return handler(req, params, version, token.user);
-  };
+  const authenticated =
+    (handler: (req: SimRequest, params: Record<string, string>, version: string, user: string) => SimResponse | Promise<SimResponse>): RouteHandler =>
+    (req, params) => {
+      const version = params.version.toLowerCase();
+      if (!VERSIONS.has(version)) return veeamErrors.notFound(req);
+      const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+      const token = match ? accessTokens.get(match[1]) : undefined;
+      if (!token || token.expires <= clock.now())
+        return { status: 401, headers: { 'www-authenticate': 'Bearer' }, body: { message: 'Authorization has been denied for this request.' } };
+      return handler(req, params, version, token.user);
+    };
 
   const withSession = (handler: (req: SimRequest, s: VeeamSessionRecord, version: string, user: string) => SimResponse | Promise<SimResponse>) =>
     authenticated((req, params, version, user) => {
@@ -320,14 +343,24 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       refreshTokens.set(refresh, { expires: now + refreshLifetime * 1000, user });
       return {
         status: 200,
-        body: { access_token: access, refresh_token: refresh, token_type: 'bearer', expires_in: lifetime, userName: user, '.issued': new Date(now).toISOString(), '.expires': new Date(now + lifetime * 1000).toISOString() },
+        body: {
+          access_token: access,
+          refresh_token: refresh,
+          token_type: 'bearer',
+          expires_in: lifetime,
+          userName: user,
+          '.issued': new Date(now).toISOString(),
+          '.expires': new Date(now + lifetime * 1000).toISOString(),
+        },
       };
     };
     const oauthError = (error: string, description: string): SimResponse => ({ status: 400, body: { error, error_description: description } });
     switch (form.grant_type ?? 'password') {
       case 'password':
-        if (typeof form.username !== 'string' || typeof form.password !== 'string') return oauthError('invalid_request', 'The user name and password are required.');
-        if (form.username.toLowerCase() !== username.toLowerCase() || form.password !== password) return oauthError('invalid_grant', 'The user name or password is incorrect.');
+        if (typeof form.username !== 'string' || typeof form.password !== 'string')
+          return oauthError('invalid_request', 'The user name and password are required.');
+        if (form.username.toLowerCase() !== username.toLowerCase() || form.password !== password)
+          return oauthError('invalid_grant', 'The user name or password is incorrect.');
         return issue(username);
       case 'refresh_token': {
         const entry = typeof form.refresh_token === 'string' ? refreshTokens.get(form.refresh_token) : undefined;
@@ -358,20 +391,28 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       times[name] = text === null ? null : parseQueryTime(text);
       if (text !== null && times[name] === null) return veeamError(400, `${names.join(', ')} must be UTC date-times.`, version, 'ParameterValidationFailure');
     }
-    const inRange = (ms: number | undefined, from: number | null, to: number | null) => (from === null || (ms !== undefined && ms >= from)) && (to === null || (ms !== undefined && ms <= to));
-    const list = [...sessions.values()].filter((s) => inRange(s.creation.ms, times.startTimeFrom, times.startTimeTo) && (version !== 'v8' || inRange(s.end?.ms, times.endTimeFrom ?? null, times.endTimeTo ?? null)));
+    const inRange = (ms: number | undefined, from: number | null, to: number | null) =>
+      (from === null || (ms !== undefined && ms >= from)) && (to === null || (ms !== undefined && ms <= to));
+    const list = [...sessions.values()].filter(
+      (s) =>
+        inRange(s.creation.ms, times.startTimeFrom, times.startTimeTo) &&
+        (version !== 'v8' || inRange(s.end?.ms, times.endTimeFrom ?? null, times.endTimeTo ?? null)),
+    );
     if (version !== 'v8') {
       list.sort((a, b) => orderKey(a) - orderKey(b));
       return page(req, version, list, (s) => renderSession(version, s), true);
     }
     const orderBy = req.query.get('orderBy') ?? 'CreationTime';
-    if (!/^(CreationTime|EndTime)$/i.test(orderBy)) return veeamError(400, `The value '${orderBy}' is not valid for orderBy: use CreationTime or EndTime.`, version, 'ParameterValidationFailure');
+    if (!/^(CreationTime|EndTime)$/i.test(orderBy))
+      return veeamError(400, `The value '${orderBy}' is not valid for orderBy: use CreationTime or EndTime.`, version, 'ParameterValidationFailure');
     const orderAsc = req.query.get('orderAsc') ?? 'false';
     if (!/^(true|false)$/i.test(orderAsc)) return veeamError(400, `The value '${orderAsc}' is not valid for orderAsc.`, version, 'ParameterValidationFailure');
     const asc = orderAsc.toLowerCase() === 'true';
     const never = { ms: Number.MAX_SAFE_INTEGER, ticks: 0 };
     const key = orderBy.toLowerCase() === 'endtime' ? (s: VeeamSessionRecord) => s.end ?? never : (s: VeeamSessionRecord) => s.creation;
-    list.sort((a, b) => (compareTickTime(key(a), key(b)) || compareTickTime(a.creation, b.creation) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) * (asc ? 1 : -1));
+    list.sort(
+      (a, b) => (compareTickTime(key(a), key(b)) || compareTickTime(a.creation, b.creation) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) * (asc ? 1 : -1),
+    );
     return page(req, version, list, (s) => renderSession(version, s), false);
   });
 
@@ -387,17 +428,25 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
   const changeEvents = authenticated(async (req, _params, version) => {
     if (version !== 'v8' || !changeFeed.enabled) return veeamErrors.notFound(req);
     const from = req.query.get('from');
-    if (from === null || from === '') return veeamError(400, "The 'from' parameter is required: a change token or 'latest'.", version, 'ParameterValidationFailure');
+    if (from === null || from === '')
+      return veeamError(400, "The 'from' parameter is required: a change token or 'latest'.", version, 'ParameterValidationFailure');
     const limitText = req.query.get('limit');
-    if (limitText !== null && !/^[1-9]\d*$/.test(limitText)) return veeamError(400, 'The limit parameter must be a positive integer.', version, 'ParameterValidationFailure');
+    if (limitText !== null && !/^[1-9]\d*$/.test(limitText))
+      return veeamError(400, 'The limit parameter must be a positive integer.', version, 'ParameterValidationFailure');
     const limit = Math.min(limitText === null ? 30 : Number(limitText), maxPageSize);
     const timeoutText = req.query.get('timeoutSeconds');
-    if (timeoutText !== null && !/^\d+$/.test(timeoutText)) return veeamError(400, 'The timeoutSeconds parameter must be a non-negative integer.', version, 'ParameterValidationFailure');
+    if (timeoutText !== null && !/^\d+$/.test(timeoutText))
+      return veeamError(400, 'The timeoutSeconds parameter must be a non-negative integer.', version, 'ParameterValidationFailure');
     const timeoutSeconds = Math.min(timeoutText === null ? 0 : Number(timeoutText), maxFeedWaitSeconds);
     const refused = (problem: 'malformed' | 'outdated') =>
       problem === 'malformed'
         ? veeamError(400, `The change token '${from}' is not valid.`, version, 'ParameterValidationFailure')
-        : veeamError(400, 'The change token is outdated: events after it are no longer available. Read the current state again and continue from latest.', version, 'OutdatedChangeToken');
+        : veeamError(
+            400,
+            'The change token is outdated: events after it are no longer available. Read the current state again and continue from latest.',
+            version,
+            'OutdatedChangeToken',
+          );
     const position = changeFeed.position(from);
     if (!position.ok) return refused(position.problem);
     let read = changeFeed.read(position.seq, limit);
@@ -409,7 +458,16 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       read = changeFeed.read(position.seq, limit);
     }
     const self = new URLSearchParams(req.query);
-    return { status: 200, body: { nextChangeToken: changeFeed.tokenFor(read.nextSeq), limit, setId: randomUUID(), results: read.events, _links: { self: { href: `${req.path}?${self.toString()}` } } } };
+    return {
+      status: 200,
+      body: {
+        nextChangeToken: changeFeed.tokenFor(read.nextSeq),
+        limit,
+        setId: randomUUID(),
+        results: read.events,
+        _links: { self: { href: `${req.path}?${self.toString()}` } },
+      },
+    };
   });
 
   const explore = (req: SimRequest, version: string, user: string, org: VeeamOrganizationRecord, scope: string): SimResponse => {
@@ -417,7 +475,7 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
     const type = (body.type ?? 'Vex') as VeeamSessionType;
     if (!TYPES.includes(type)) return veeamError(400, `The value '${String(body.type)}' is not valid for type.`, version, 'ParameterValidationFailure');
     if (body.dateTime !== undefined && body.dateTime !== null && (typeof body.dateTime !== 'string' || parseQueryTime(body.dateTime) === null)) {
-      return veeamError(400, `The value '${String(body.dateTime)}' is not valid for dateTime.`, version, 'ParameterValidationFailure');
+      return veeamError(400, `The value ${JSON.stringify(body.dateTime)} is not valid for dateTime.`, version, 'ParameterValidationFailure');
     }
     const record = newSession({ type, organizationId: org.id, state: 'Working', result: 'Success' });
     record.name = sessionName(type, scope, record.creation.ms);
@@ -432,7 +490,11 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
   const routes: RouteDefinition[] = [
     { method: 'POST', pattern: '/{version}/token', handler: token },
     { method: 'GET', pattern: '/{version}/RestoreSessions', handler: listSessions },
-    { method: 'GET', pattern: '/{version}/RestoreSessions/{id}', handler: withSession((_req, s, version) => ({ status: 200, body: renderSession(version, s) })) },
+    {
+      method: 'GET',
+      pattern: '/{version}/RestoreSessions/{id}',
+      handler: withSession((_req, s, version) => ({ status: 200, body: renderSession(version, s) })),
+    },
     {
       method: 'GET',
       pattern: '/{version}/RestoreSessions/{id}/Events',
@@ -457,7 +519,15 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       pattern: '/{version}/RestoreSessions/{id}/organization',
       handler: withSession((_req, s, version) => {
         const o = organizations.find((org) => org.id === s.organizationId);
-        return { status: 200, body: { id: s.organizationId, name: s.organizationName, type: o?.type ?? null, _links: { self: { href: `/${version}/organizations/${s.organizationId}` } } } };
+        return {
+          status: 200,
+          body: {
+            id: s.organizationId,
+            name: s.organizationName,
+            type: o?.type ?? null,
+            _links: { self: { href: `/${version}/organizations/${s.organizationId}` } },
+          },
+        };
       }),
     },
     {
@@ -466,7 +536,18 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       handler: withSession((req, s, version) => {
         if (version !== 'v8') return veeamErrors.notFound(req);
         const { total, restored, failed, skipped } = s.stats;
-        return { status: 200, body: { totalItemsCount: total, restoredItemsCount: restored, failedItemsCount: failed, skippedItemsCount: skipped, warnings: s.result === 'Warning' ? ['Some items were skipped.'] : [], errors: failed ? [`${failed} items failed to restore.`] : [], items: [] } };
+        return {
+          status: 200,
+          body: {
+            totalItemsCount: total,
+            restoredItemsCount: restored,
+            failedItemsCount: failed,
+            skippedItemsCount: skipped,
+            warnings: s.result === 'Warning' ? ['Some items were skipped.'] : [],
+            errors: failed ? [`${failed} items failed to restore.`] : [],
+            items: [],
+          },
+        };
       }),
     },
     {
@@ -491,7 +572,8 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
           const backedUp = req.query.get('backedUpOrganizationId');
           if (msid !== null && !GUID.test(msid)) return veeamError(400, `The value '${msid}' is not valid for msid.`, version, 'ParameterValidationFailure');
           if (msid !== null) listed = listed.filter((o) => discovery.organizationIdsOf(o.id)?.msid.toLowerCase() === msid.toLowerCase());
-          if (backedUp !== null) listed = listed.filter((o) => discovery.organizationIdsOf(o.id)?.backedUpOrganizationId.toLowerCase() === backedUp.toLowerCase());
+          if (backedUp !== null)
+            listed = listed.filter((o) => discovery.organizationIdsOf(o.id)?.backedUpOrganizationId.toLowerCase() === backedUp.toLowerCase());
         }
         const render = (o: VeeamOrganizationRecord) => renderOrganization(version, o, extended);
         return version === 'v8' ? page(req, version, listed, render, false) : { status: 200, body: listed.map(render) };
@@ -534,7 +616,7 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
       authenticated: (handler) => authenticated((req, params, version) => handler(req, params, version)),
       page,
       error: veeamError,
-      notFound: veeamErrors.notFound,
+      notFound: (req) => veeamErrors.notFound(req),
     }),
   ];
 
@@ -574,8 +656,19 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
           return { status: 200, body: renderSession('v8', sim.updateSession(id, { state: body.state, result: body.result, details: body.details })) };
         },
       },
-      { method: 'DELETE', pattern: '/_sim/sessions/{id}', handler: (_req, { id }) => (sim.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }) },
-      { method: 'GET', pattern: '/_sim/changeFeed', handler: () => ({ status: 200, body: { enabled: changeFeed.enabled, head: changeFeed.headSeq, retained: changeFeed.size, waiting: changeFeed.waiting } }) },
+      {
+        method: 'DELETE',
+        pattern: '/_sim/sessions/{id}',
+        handler: (_req, { id }) => (sim.removeSession(id) ? { status: 204 } : { status: 404, body: { message: `no session ${id}` } }),
+      },
+      {
+        method: 'GET',
+        pattern: '/_sim/changeFeed',
+        handler: () => ({
+          status: 200,
+          body: { enabled: changeFeed.enabled, head: changeFeed.headSeq, retained: changeFeed.size, waiting: changeFeed.waiting },
+        }),
+      },
       {
         method: 'PUT',
         pattern: '/_sim/changeFeed',
@@ -591,13 +684,30 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
         pattern: '/_sim/churn',
         handler: (req) => {
           const rate = (req.body as { ratePerMinute?: unknown } | undefined)?.ratePerMinute;
-          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
+          if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0)
+            return { status: 400, body: { message: 'body must be {"ratePerMinute": <non-negative number>}' } };
           churn.start(rate);
           return { status: 200, body: { ratePerMinute: churn.rate, steps: churn.stepCount } };
         },
       },
       { method: 'POST', pattern: '/_sim/churn/step', handler: () => ({ status: 200, body: churn.step() }) },
-      { method: 'GET', pattern: '/_sim/info', handler: () => ({ status: 200, body: { vendor: 'veeam', sessions: sessions.size, organizations: organizations.filter((o) => o.listed).map((o) => ({ id: o.id, name: o.name })), jobs, username, caFile, changeFeed: changeFeed.enabled, churnPerMinute: churn.rate } }) },
+      {
+        method: 'GET',
+        pattern: '/_sim/info',
+        handler: () => ({
+          status: 200,
+          body: {
+            vendor: 'veeam',
+            sessions: sessions.size,
+            organizations: organizations.filter((o) => o.listed).map((o) => ({ id: o.id, name: o.name })),
+            jobs,
+            username,
+            caFile,
+            changeFeed: changeFeed.enabled,
+            churnPerMinute: churn.rate,
+          },
+        }),
+      },
     ],
   });
   const url = await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
@@ -636,7 +746,16 @@ export async function startVeeamSimulator(options: VeeamSimulatorOptions = {}): 
         if (change.end === undefined) s.end = s.state === 'Stopped' ? now() : s.state === 'Working' ? null : s.end;
         if (s.state === 'Stopped') {
           const at = s.end ?? now();
-          s.extraEvents.push({ id: runtimeRng.guid(), type: 'None', status: 'Success', start: at, end: at, title: 'Restore session stopped', message: 'Restore session stopped', itemSizeBytes: 0 });
+          s.extraEvents.push({
+            id: runtimeRng.guid(),
+            type: 'None',
+            status: 'Success',
+            start: at,
+            end: at,
+            title: 'Restore session stopped',
+            message: 'Restore session stopped',
+            itemSizeBytes: 0,
+          });
           s.eventCount = Math.max(s.eventCount, 1);
         }
       }

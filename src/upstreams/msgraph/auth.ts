@@ -30,7 +30,12 @@ export class GraphTokenProvider extends CachedTokenProvider {
         url: this.tokenUrl,
         route: 'POST /oauth2/v2.0/token',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret, scope: auth.scope }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: auth.clientId,
+          client_secret: auth.clientSecret,
+          scope: auth.scope,
+        }).toString(),
         idempotent: true,
         acceptStatuses: [400, 401],
         withinAdmittedCall: true,
@@ -43,7 +48,13 @@ export class GraphTokenProvider extends CachedTokenProvider {
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
       this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'refused' });
       const code = typeof body?.error === 'string' ? body.error : undefined;
-      throw this.http.failed(upstreamError.authFailed({ id: this.source.id, vendor: 'MICROSOFT_GRAPH' }, { by: 'the identity platform', upstreamStatus: answer.status, upstreamCode: code }), true);
+      throw this.http.failed(
+        upstreamError.authFailed(
+          { id: this.source.id, vendor: 'MICROSOFT_GRAPH' },
+          { by: 'the identity platform', upstreamStatus: answer.status, upstreamCode: code },
+        ),
+        true,
+      );
     }
     this.deps.metrics.tokenRenewals.inc({ ...labels, outcome: 'ok' });
     this.deps.redactor.addRuntime(body.access_token);

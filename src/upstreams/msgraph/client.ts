@@ -6,7 +6,8 @@ import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel,
 import type { SessionAction, SessionActionName, SessionReader, SourceConnector, WriteOutcome } from '../connector';
 import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
-import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
+import { upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
+import { mapUpstreamItems } from '../mapping';
 import { requestScope } from '../../http/requestScope';
 import { RETRYABLE_STATUS } from '../../http/retryPolicy';
 import { GraphTokenProvider } from './auth';
@@ -68,7 +69,9 @@ export class GraphConnector implements SourceConnector {
   }
 
   explainUnsupported(action: SessionActionName): string {
-    return action === 'stop' ? 'Microsoft Graph restore sessions cannot be stopped: Graph has no cancel operation.' : `Microsoft Graph restore sessions cannot be ${action}d.`;
+    return action === 'stop'
+      ? 'Microsoft Graph restore sessions cannot be stopped: Graph has no cancel operation.'
+      : `Microsoft Graph restore sessions cannot be ${action}d.`;
   }
 
   /** Every session; `$top` asks for the largest page Graph honours, so a large tenant takes few calls. */
@@ -99,7 +102,14 @@ export class GraphConnector implements SourceConnector {
             url: `${this.baseUrl}/$batch`,
             route: 'POST /$batch',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ requests: pending.map((index) => ({ id: String(index), method: 'GET', url: `/solutions/backupRestore/restoreSessions/${encodeURIComponent(ids[index])}`, headers: { prefer: PREFER } })) }),
+            body: JSON.stringify({
+              requests: pending.map((index) => ({
+                id: String(index),
+                method: 'GET',
+                url: `/solutions/backupRestore/restoreSessions/${encodeURIComponent(ids[index])}`,
+                headers: { prefer: PREFER },
+              })),
+            }),
             idempotent: true,
             auth: this.tokens,
             signal,
@@ -130,11 +140,16 @@ export class GraphConnector implements SourceConnector {
   async listArtifacts(vendorId: string, collection: GraphCollectionKind): Promise<GraphArtifactModel[]> {
     const names = COLLECTIONS[collection];
     const url = `${this.baseUrl}/solutions/backupRestore/${names.sessions}/${encodeURIComponent(vendorId)}/${names.artifacts}`;
-    return this.readAllPages<GraphArtifactDto, GraphArtifactModel>(url, `GET /${names.sessions}/{id}/${names.artifacts}`, (page) => mapUpstreamItems(page, toGraphArtifact, this.source));
+    return this.readAllPages<GraphArtifactDto, GraphArtifactModel>(url, `GET /${names.sessions}/{id}/${names.artifacts}`, (page) =>
+      mapUpstreamItems(page, toGraphArtifact, this.source),
+    );
   }
 
   /** POST to the typed collection: a new draft (201). Not retried: a write is never sent twice. */
-  async createSession(collection: GraphCollectionKind, artifacts: ReadonlyArray<{ restorePointId: string; destinationType: 'new' | 'inPlace' }> | null): Promise<WriteOutcome<GraphRestoreSessionModel>> {
+  async createSession(
+    collection: GraphCollectionKind,
+    artifacts: ReadonlyArray<{ restorePointId: string; destinationType: 'new' | 'inPlace' }> | null,
+  ): Promise<WriteOutcome<GraphRestoreSessionModel>> {
     const names = COLLECTIONS[collection];
     const body = artifacts ? { [names.artifacts]: artifacts.map((a) => ({ restorePoint: { id: a.restorePointId }, destinationType: a.destinationType })) } : {};
     const answer = await this.write('POST', `/solutions/backupRestore/${names.sessions}`, `POST /${names.sessions}`, JSON.stringify(body));
@@ -143,7 +158,11 @@ export class GraphConnector implements SourceConnector {
 
   /** POST .../activate (200 with the session, typically `activating`). */
   async activate(vendorId: string): Promise<WriteOutcome<GraphRestoreSessionModel>> {
-    const answer = await this.write('POST', `/solutions/backupRestore/restoreSessions/${encodeURIComponent(vendorId)}/activate`, 'POST /restoreSessions/{id}/activate');
+    const answer = await this.write(
+      'POST',
+      `/solutions/backupRestore/restoreSessions/${encodeURIComponent(vendorId)}/activate`,
+      'POST /restoreSessions/{id}/activate',
+    );
     return this.sessionOutcome(answer, 200);
   }
 
@@ -208,7 +227,13 @@ export class GraphConnector implements SourceConnector {
    * another host than the configured one. Each page is mapped as it arrives, so raw pages never
    * pile up in memory while a large list loads.
    */
-  private async readAllPages<T, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[], onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<R[]> {
+  private async readAllPages<T, R>(
+    firstUrl: string,
+    route: string,
+    mapPage: (page: T[]) => R[],
+    onProgress?: (loaded: number) => void,
+    signal?: AbortSignal,
+  ): Promise<R[]> {
     const items: R[] = [];
     const origin = new URL(this.baseUrl).origin;
     const seen = new Set<string>();

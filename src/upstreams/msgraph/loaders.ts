@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { cacheKeys } from '../../cache/cacheKeys';
-import type { EntityCache } from '../../cache/entityCache';
 import type { LoaderFactory } from '../../context';
 import type { GraphArtifactModel, GraphCollectionKind } from '../../model';
 import type { GraphConnector } from './client';

@@ -126,7 +126,9 @@ export function mapGraphPublicError(dto: GraphPublicErrorDto | null | undefined)
   };
 }
 
-export function progressFromCounts(counts: { total: number | null; completed: number | null; failed: number | null; inProgress: number | null } | null): ProgressModel | null {
+export function progressFromCounts(
+  counts: { total: number | null; completed: number | null; failed: number | null; inProgress: number | null } | null,
+): ProgressModel | null {
   if (!counts) return null;
   return { total: counts.total ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0, inProgress: counts.inProgress ?? 0 };
 }
@@ -136,7 +138,9 @@ export function toGraphRestoreSession(sourceId: string, dto: GraphRestoreSession
   const graphStatus = mapGraphStatus(dto.status);
   const collection = graphCollectionOf(dto['@odata.type']);
   const rawCounts = dto.restoreSessionArtifactCount;
-  const artifactCount = rawCounts ? { total: count(rawCounts.total), completed: count(rawCounts.completed), failed: count(rawCounts.failed), inProgress: count(rawCounts.inProgress) } : null;
+  const artifactCount = rawCounts
+    ? { total: count(rawCounts.total), completed: count(rawCounts.completed), failed: count(rawCounts.failed), inProgress: count(rawCounts.inProgress) }
+    : null;
   const createdBy = identitySet(dto.createdBy);
   return {
     __typename: 'GraphRestoreSession',

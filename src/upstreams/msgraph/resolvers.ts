@@ -3,7 +3,7 @@ import { audited } from '../../mutations/audit';
 import { afterWrite, settle } from '../../mutations/writes';
 import { TERMINAL_STATUSES, type GraphCollectionKind } from '../../model';
 import { connectionFields, offsetConnection } from '../../resolvers/connections';
-import { sessionFields } from '../../resolvers/types';
+import { sessionFields } from '../../resolvers/typeResolvers';
 import type { Resolvers, Workload } from '../../__generated__/resolvers-types';
 import type { GatewayContext } from '../../context';
 import { GraphConnector } from './client';
@@ -26,7 +26,11 @@ export const graphResolvers: Pick<Resolvers, 'GraphRestoreSession' | 'GraphResto
     ...sessionFields,
     progress: (s) => progressFromCounts(s.artifactCount),
     artifacts: async (s, { first, after }, ctx) => {
-      const list = s.collection ? await ctx.loaders.of(s.sourceId, graphLoaders).artifacts.load({ vendorId: s.vendorId, collection: s.collection, terminal: TERMINAL_STATUSES.has(s.status) }) : [];
+      const list = s.collection
+        ? await ctx.loaders
+            .of(s.sourceId, graphLoaders)
+            .artifacts.load({ vendorId: s.vendorId, collection: s.collection, terminal: TERMINAL_STATUSES.has(s.status) })
+        : [];
       return offsetConnection(list, first, after);
     },
   },
@@ -47,7 +51,8 @@ export const graphResolvers: Pick<Resolvers, 'GraphRestoreSession' | 'GraphResto
             if (seen.has(a.restorePointId)) throw badUserInput(`input.artifacts[${i}].restorePointId`, `Restore point '${a.restorePointId}' is listed twice.`);
             seen.add(a.restorePointId);
           });
-          if (new Set(input.artifacts.map((a) => a.destinationType ?? 'NEW')).size > 1) throw badUserInput('input.artifacts', 'All artifacts of one session must restore to the same destination type (NEW or IN_PLACE).');
+          if (new Set(input.artifacts.map((a) => a.destinationType ?? 'NEW')).size > 1)
+            throw badUserInput('input.artifacts', 'All artifacts of one session must restore to the same destination type (NEW or IN_PLACE).');
           artifacts = input.artifacts.map((a) => ({ restorePointId: a.restorePointId, destinationType: a.destinationType === 'IN_PLACE' ? 'inPlace' : 'new' }));
         }
         const session = settle(await connector.createSession(collection, artifacts), null, connector, 'The restore point');

@@ -2,11 +2,22 @@ import { upstreamError } from '../../errors';
 import { UpstreamHttp } from '../../http/upstreamHttp';
 import type { VeeamSourceConfig } from './config';
 import type { ProgressModel, RestoreSessionStatusValue, SourceModel, VeeamEventModel, VeeamOrganizationModel, VeeamRestoreSessionModel } from '../../model';
-import { FeedTokenExpiredError, FeedUnavailableError, type ChangeFeedReader, type FeedChange, type SessionAction, type SessionActionName, type SessionReader, type SourceConnector, type WriteOutcome } from '../connector';
+import {
+  FeedTokenExpiredError,
+  FeedUnavailableError,
+  type ChangeFeedReader,
+  type FeedChange,
+  type SessionAction,
+  type SessionActionName,
+  type SessionReader,
+  type SourceConnector,
+  type WriteOutcome,
+} from '../connector';
 import { mapWithConcurrency } from '../../util/mapWithConcurrency';
 import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
-import { mapUpstreamItems, upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
+import { upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
+import { mapUpstreamItems } from '../mapping';
 import { VeeamTokenProvider } from './auth';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
 import type { VeeamEventDto, VeeamEventsPage, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
@@ -42,7 +53,10 @@ export class VeeamConnector implements SourceConnector {
   private readonly pageSize: number;
   readonly maxConcurrency: number;
 
-  constructor(private readonly config: VeeamSourceConfig, deps: ConnectorDeps) {
+  constructor(
+    private readonly config: VeeamSourceConfig,
+    deps: ConnectorDeps,
+  ) {
     this.source = { id: config.id, name: config.name, vendor: 'VEEAM' };
     this.cacheScope = sourceScope(config.id, `veeam|${config.baseUrl}|${config.auth.username}|${config.apiVersion}`);
     this.health = new SourceHealthTracker(config.id, 'VEEAM', deps.metrics);
@@ -64,7 +78,9 @@ export class VeeamConnector implements SourceConnector {
   }
 
   explainUnsupported(action: SessionActionName): string {
-    return action === 'activate' ? 'Veeam restore sessions cannot be activated: they start when they are created.' : 'Veeam restore sessions cannot be deleted; stop a running one instead.';
+    return action === 'activate'
+      ? 'Veeam restore sessions cannot be activated: they start when they are created.'
+      : 'Veeam restore sessions cannot be deleted; stop a running one instead.';
   }
 
   /**
@@ -105,7 +121,13 @@ export class VeeamConnector implements SourceConnector {
   async listOrganizations(): Promise<VeeamOrganizationModel[]> {
     let dtos: VeeamOrganizationDto[];
     if (this.apiVersion === 'v8') {
-      dtos = (await this.scan<VeeamOrganizationDto, VeeamOrganizationDto>(`${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`, 'GET /Organizations', (page) => page)).items;
+      dtos = (
+        await this.scan<VeeamOrganizationDto, VeeamOrganizationDto>(
+          `${this.api()}/Organizations?extendedView=false&limit=${this.pageSize}&offset=0`,
+          'GET /Organizations',
+          (page) => page,
+        )
+      ).items;
     } else {
       const answer = await this.get('/Organizations?extendedView=false', 'GET /Organizations');
       if (!Array.isArray(answer.json)) throw upstreamError.unavailable(this.source, 'sent an unexpected organisation list');
@@ -123,8 +145,10 @@ export class VeeamConnector implements SourceConnector {
 
   /** The session's events in Veeam's `order`. */
   async listEvents(vendorId: string): Promise<VeeamEventModel[]> {
-    const { items: events } = await this.scan<VeeamEventDto, VeeamEventModel>(`${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`, 'GET /RestoreSessions/{id}/Events', (page) =>
-      mapUpstreamItems(page, toVeeamEvent, this.source),
+    const { items: events } = await this.scan<VeeamEventDto, VeeamEventModel>(
+      `${this.api()}/RestoreSessions/${encodeURIComponent(vendorId)}/Events?limit=${this.pageSize}&offset=0`,
+      'GET /RestoreSessions/{id}/Events',
+      (page) => mapUpstreamItems(page, toVeeamEvent, this.source),
     );
     return events.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   }
@@ -141,11 +165,20 @@ export class VeeamConnector implements SourceConnector {
    * Opens an explore session (a new Working restore session) for an organisation or a backup
    * job: 200 on v6/v7, 201 on v8. Not retried: a write is never sent twice.
    */
-  async explore(target: { organizationId: string } | { jobId: string }, type: string, pointInTime: string | null): Promise<WriteOutcome<VeeamRestoreSessionModel>> {
-    const path = 'organizationId' in target ? `/Organizations/${encodeURIComponent(target.organizationId)}/explore` : `/Jobs/${encodeURIComponent(target.jobId)}/explore`;
+  async explore(
+    target: { organizationId: string } | { jobId: string },
+    type: string,
+    pointInTime: string | null,
+  ): Promise<WriteOutcome<VeeamRestoreSessionModel>> {
+    const path =
+      'organizationId' in target ? `/Organizations/${encodeURIComponent(target.organizationId)}/explore` : `/Jobs/${encodeURIComponent(target.jobId)}/explore`;
     const route = 'organizationId' in target ? 'POST /Organizations/{id}/explore' : 'POST /Jobs/{id}/explore';
     const answer = await this.write(path, route, JSON.stringify({ type, dateTime: pointInTime }));
-    if (answer.status === 200 || answer.status === 201) return { kind: 'ok', value: mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.source)[0] };
+    if (answer.status === 200 || answer.status === 201)
+      return {
+        kind: 'ok',
+        value: mapUpstreamItems([this.expectObject<VeeamRestoreSessionDto>(answer.json)], (dto) => toVeeamRestoreSession(this.config.id, dto), this.source)[0],
+      };
     return this.refusal(answer);
   }
 
@@ -168,16 +201,32 @@ export class VeeamConnector implements SourceConnector {
 
   private async feedCall(from: string, waitSeconds: number, limit: number, signal?: AbortSignal): Promise<{ next: string; changes: FeedChange[] }> {
     const query = new URLSearchParams({ from, limit: String(limit), timeoutSeconds: String(waitSeconds) });
-    const answer = await this.http.call({ method: 'GET', url: `${this.api()}/Events?${query.toString()}`, route: 'GET /Events', idempotent: true, auth: this.tokens, acceptStatuses: [400, 404], signal, longPollSeconds: waitSeconds });
+    const answer = await this.http.call({
+      method: 'GET',
+      url: `${this.api()}/Events?${query.toString()}`,
+      route: 'GET /Events',
+      idempotent: true,
+      auth: this.tokens,
+      acceptStatuses: [400, 404],
+      signal,
+      longPollSeconds: waitSeconds,
+    });
     if (answer.status === 404) throw new FeedUnavailableError(`Source '${this.config.id}' has no change feed.`);
-    if (answer.status === 400) throw new FeedTokenExpiredError(`Source '${this.config.id}' no longer knows the change token (${veeamErrorCode(answer.json) ?? 'HTTP 400'}).`);
+    if (answer.status === 400)
+      throw new FeedTokenExpiredError(`Source '${this.config.id}' no longer knows the change token (${veeamErrorCode(answer.json) ?? 'HTTP 400'}).`);
     const body = answer.json as VeeamEventsPage | undefined;
-    if (!body || typeof body.nextChangeToken !== 'string' || !Array.isArray(body.results)) throw upstreamError.unavailable(this.source, 'sent a change page without a token or results', answer.status);
+    if (!body || typeof body.nextChangeToken !== 'string' || !Array.isArray(body.results))
+      throw upstreamError.unavailable(this.source, 'sent a change page without a token or results', answer.status);
     const changes: FeedChange[] = [];
     for (const event of body.results) {
       // Only restore-session events matter here; the feed carries every kind of object (an open set).
       if (typeof event?.id !== 'string') continue;
-      if (event.eventType === 'RestoreSessionUpdate') changes.push({ kind: 'changed', vendorId: event.id, revision: typeof event.eTag === 'number' || typeof event.eTag === 'string' ? String(event.eTag) : null });
+      if (event.eventType === 'RestoreSessionUpdate')
+        changes.push({
+          kind: 'changed',
+          vendorId: event.id,
+          revision: typeof event.eTag === 'number' || typeof event.eTag === 'string' ? String(event.eTag) : null,
+        });
       else if (event.eventType === 'RestoreSessionDelete') changes.push({ kind: 'removed', vendorId: event.id });
     }
     return { next: body.nextChangeToken, changes };
@@ -222,7 +271,13 @@ export class VeeamConnector implements SourceConnector {
    * Reads a Veeam page object and its `_links.next` chain (relative links join the configured
    * base), mapping each page as it arrives and de-duplicating by id.
    */
-  private async scan<T extends { id?: unknown }, R>(firstUrl: string, route: string, mapPage: (page: T[]) => R[], onProgress?: (loaded: number) => void, signal?: AbortSignal): Promise<{ items: R[]; moved: boolean }> {
+  private async scan<T extends { id?: unknown }, R>(
+    firstUrl: string,
+    route: string,
+    mapPage: (page: T[]) => R[],
+    onProgress?: (loaded: number) => void,
+    signal?: AbortSignal,
+  ): Promise<{ items: R[]; moved: boolean }> {
     const byId = new Map<string, R>();
     let moved = false;
     let firstTotal: number | null | undefined;
@@ -235,7 +290,7 @@ export class VeeamConnector implements SourceConnector {
       else if (typeof body.totalCount === 'number' && body.totalCount !== firstTotal) moved = true;
       const mapped = mapPage(body.results);
       body.results.forEach((item, i) => {
-        const key = String(item.id ?? `#${byId.size}`).toLowerCase();
+        const key = (typeof item.id === 'string' ? item.id : `#${byId.size}`).toLowerCase();
         if (byId.has(key)) moved = true;
         byId.set(key, mapped[i]);
       });
@@ -243,7 +298,12 @@ export class VeeamConnector implements SourceConnector {
       const next = body._links?.next?.href;
       if (!next || body.results.length < body.limit) break;
       // v6+ links are relative (`/v6/...`); absolute ones (<= v5) are rebuilt on the configured host (gotcha G11).
-      const relative = /^https?:\/\//i.test(next) ? (() => { const u = new URL(next); return u.pathname + u.search; })() : next;
+      const relative = /^https?:\/\//i.test(next)
+        ? (() => {
+            const u = new URL(next);
+            return u.pathname + u.search;
+          })()
+        : next;
       url = `${this.root}${relative.startsWith('/') ? '' : '/'}${relative}`;
     }
     return { items: [...byId.values()], moved };

@@ -4,7 +4,7 @@ import { audited } from '../../mutations/audit';
 import { afterWrite, settle } from '../../mutations/writes';
 import { TERMINAL_STATUSES, type VeeamTypeValue } from '../../model';
 import { connectionFields, offsetConnection } from '../../resolvers/connections';
-import { sessionFields } from '../../resolvers/types';
+import { sessionFields } from '../../resolvers/typeResolvers';
 import type { Resolvers } from '../../__generated__/resolvers-types';
 import type { GatewayContext } from '../../context';
 import { VeeamConnector } from './client';
@@ -26,9 +26,18 @@ export const veeamResolvers: Pick<Resolvers, 'VeeamRestoreSession' | 'VeeamResto
   VeeamRestoreSession: {
     ...sessionFields,
     // A subscription update may carry live progress; otherwise v8 `/Statistics` is read when asked.
-    progress: (s, _args, ctx) => (s.progress !== undefined ? s.progress : ctx.loaders.of(s.sourceId, veeamLoaders).progress.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) })),
-    organization: (s, _args, ctx) => ctx.loaders.of(s.sourceId, veeamLoaders).organization.load({ name: s.organizationName ?? `#${s.vendorId}`, sessionVendorId: s.vendorId }),
-    events: async (s, { first, after }, ctx) => offsetConnection(await ctx.loaders.of(s.sourceId, veeamLoaders).events.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }), first, after),
+    progress: (s, _args, ctx) =>
+      s.progress !== undefined
+        ? s.progress
+        : ctx.loaders.of(s.sourceId, veeamLoaders).progress.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }),
+    organization: (s, _args, ctx) =>
+      ctx.loaders.of(s.sourceId, veeamLoaders).organization.load({ name: s.organizationName ?? `#${s.vendorId}`, sessionVendorId: s.vendorId }),
+    events: async (s, { first, after }, ctx) =>
+      offsetConnection(
+        await ctx.loaders.of(s.sourceId, veeamLoaders).events.load({ vendorId: s.vendorId, terminal: TERMINAL_STATUSES.has(s.status) }),
+        first,
+        after,
+      ),
   },
   VeeamRestoreSessionEventConnection: connectionFields,
   Mutation: {
@@ -37,7 +46,8 @@ export const veeamResolvers: Pick<Resolvers, 'VeeamRestoreSession' | 'VeeamResto
         const connector = veeamSource(ctx, input.sourceId);
         const { organizationId, jobId } = input;
         if ((organizationId == null) === (jobId == null)) throw badUserInput('input.organizationId', 'Give exactly one of organizationId and jobId.');
-        if (organizationId != null && !GUID.test(organizationId)) throw badUserInput('input.organizationId', 'organizationId must be a Veeam organisation GUID.');
+        if (organizationId != null && !GUID.test(organizationId))
+          throw badUserInput('input.organizationId', 'organizationId must be a Veeam organisation GUID.');
         if (jobId != null && !GUID.test(jobId)) throw badUserInput('input.jobId', 'jobId must be a Veeam backup job GUID.');
         let pointInTime: string | null = null;
         if (input.pointInTime != null) {
