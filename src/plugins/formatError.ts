@@ -5,17 +5,19 @@ import type { Logger } from '../logger';
 import type { SecretRedactor } from '../redaction';
 
 /** Codes that Apollo Server itself sets and that are safe to pass on as they are. */
-const APOLLO_CODES = new Set([
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'QUERY_TOO_COMPLEX',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_USER_INPUT',
-  'BAD_REQUEST',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
+const APOLLO_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.FORBIDDEN,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.QUERY_TOO_COMPLEX,
+  ErrorCode.GRAPHQL_PARSE_FAILED,
+  ErrorCode.GRAPHQL_VALIDATION_FAILED,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.BAD_REQUEST,
+  ErrorCode.OPERATION_RESOLUTION_FAILURE,
+  ErrorCode.PERSISTED_QUERY_NOT_FOUND,
+  ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  ErrorCode.PERSISTED_QUERY_ID_REQUIRED,
+  ErrorCode.PERSISTED_QUERY_NOT_IN_LIST,
 ]);
 
 /**
