@@ -89,6 +89,32 @@ const configSchema = z
         requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
         /** Open client connections (HTTP and WebSocket) at most; more are refused at accept. */
         maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
+        /** Browser pages on other origins that may call the gateway (absent: none). */
+        cors: z
+          .object({
+            /** Exact origins (`https://dash.example.com`), an origin with any port (`http://localhost:*`), or "*". */
+            origins: z.union([
+              z.literal('*'),
+              z.array(z.string().regex(/^https?:\/\/[^/\s*]+(:\*)?$/, 'must be an origin (scheme://host[:port], or :* for any port)')).min(1),
+            ]),
+            /** Allow credentialed requests (cookies, HTTP auth); never with "*". */
+            credentials: z.boolean().default(false),
+            /** How long a browser may reuse a preflight answer. */
+            maxAgeSeconds: z.number().int().min(0).max(86_400).default(600),
+          })
+          .strict()
+          .refine((cors) => !(cors.credentials && cors.origins === '*'), 'credentials cannot be allowed for every origin ("*"); list the origins')
+          .optional(),
+        /** Persisted documents: a manifest of known operations, as GraphQL Code Generator's client preset writes it. */
+        persistedDocuments: z
+          .object({
+            /** `{ "<sha256>": "<document>" }`; a relative path is resolved against the configuration file. */
+            manifest: z.string().min(1),
+            /** allowList: only documents from the manifest run; preferred: ids are resolved, free-form documents still run. */
+            mode: z.enum(['allowList', 'preferred']).default('allowList'),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -235,6 +261,7 @@ export function parseConfig(raw: unknown, options: { env?: NodeJS.ProcessEnv; ba
   for (const source of config.sources) {
     if (source.tls?.caFile) source.tls.caFile = path.resolve(baseDir, source.tls.caFile);
   }
+  if (config.server.persistedDocuments) config.server.persistedDocuments.manifest = path.resolve(baseDir, config.server.persistedDocuments.manifest);
   return config;
 }
 

@@ -22,7 +22,16 @@ export async function startDemo(env: NodeJS.ProcessEnv = process.env): Promise<D
   const config = parseConfig(
     {
       // Loopback unless asked (HOST=0.0.0.0): the demo has no caller authentication.
-      server: { port: 4000, host: '127.0.0.1' },
+      server: {
+        port: 4000,
+        host: '127.0.0.1',
+        // Pages served from any local port (the reference dashboard, a dev server) may call the demo.
+        cors: { origins: ['http://localhost:*', 'http://127.0.0.1:*'] },
+        // `npm run dashboard` hands the demo the dashboard's manifest (DEMO_PERSISTED_MODE=allowList with --allow-list).
+        ...(env.DEMO_PERSISTED_DOCUMENTS
+          ? { persistedDocuments: { manifest: env.DEMO_PERSISTED_DOCUMENTS, mode: env.DEMO_PERSISTED_MODE ?? 'preferred' } }
+          : {}),
+      },
       logging: { level: env.LOG_LEVEL ?? 'info' },
       sources: [
         {

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { makeExecutableSchema, type IExecutableSchemaDefinition } from '@graphql-tools/schema';
 import type { Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import type { DestinationStream } from 'pino';
 import { createApolloServer } from './apollo';
 import { createCallerAuthenticator } from './auth/callerAuth';
@@ -8,14 +9,28 @@ import { systemClock, type Clock } from './clock';
 import type { GatewayConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
 import { createHttpApp, type LifecycleState } from './http/app';
+import { originMatcher } from './http/cors';
 import { createSubscriptionServer } from './live/subscriptionServer';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics, OperationLabels } from './metrics';
+import { PersistedDocuments } from './operations/persistedDocuments';
 import { resolvers } from './resolvers';
 import { loadTypeDefs } from './schema';
 import { createServices, redactorFor } from './services';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/** The manifest, checked before anything starts; its operation names keep their own metric labels. */
+function loadPersistedDocuments(config: GatewayConfig, schema: GraphQLSchema, logger: Logger, labels: OperationLabels): PersistedDocuments | null {
+  const options = config.server.persistedDocuments;
+  if (!options) return null;
+  const persisted = PersistedDocuments.fromFile(options.manifest, options.mode, schema);
+  for (const name of persisted.operationNames) labels.register(name);
+  for (const { id, message } of persisted.invalid)
+    logger.warn({ documentId: id, reason: message }, 'a persisted document does not validate against this schema: requests for it will fail');
+  logger.info({ manifest: options.manifest, mode: options.mode, documents: persisted.size }, 'persisted documents loaded');
+  return persisted;
+}
 
 export interface Gateway {
   /** The HTTP handler: /graphql (and GraphiQL), /healthz, /readyz, /metrics. */
@@ -56,11 +71,13 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const redactor = redactorFor(config);
   const logger = createLogger(config.logging.level, redactor, options.logDestination);
   const metrics = new GatewayMetrics();
-  const { services, cache } = createServices(config, { metrics, logger, redactor, clock });
-  const { indexes, connectors } = services;
   // One executable schema for HTTP (Apollo) and WebSocket subscriptions (graphql-ws).
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers: resolvers as IExecutableSchemaDefinition<GatewayContext>['resolvers'] });
-  const apollo = createApolloServer(schema, config, { logger, redactor, metrics, operationLabels: new OperationLabels(config.metrics.maxOperationLabels) });
+  const operationLabels = new OperationLabels(config.metrics.maxOperationLabels);
+  const persisted = loadPersistedDocuments(config, schema, logger, operationLabels);
+  const { services, cache } = createServices(config, { metrics, logger, redactor, clock });
+  const { indexes, connectors } = services;
+  const apollo = createApolloServer(schema, config, { logger, redactor, metrics, operationLabels, persisted, apqCache: cache.apq });
   await apollo.start();
 
   let stopping = false;
@@ -70,7 +87,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const started = Promise.all([...connectors.keys()].flatMap((id) => indexes.index(id)?.warmed ?? [])).then(() => undefined);
   const lifecycle = (): LifecycleState => (stopping ? 'stopping' : indexes.firstReadsDone ? 'ready' : 'warming');
   const authenticator = createCallerAuthenticator(config.auth);
-  const app = createHttpApp({ config, services, apollo, authenticator, graphqlPath: GRAPHQL_PATH, lifecycle });
+  const app = createHttpApp({ config, services, apollo, authenticator, persisted, graphqlPath: GRAPHQL_PATH, lifecycle });
 
   const subscriptionServers: Array<ReturnType<typeof createSubscriptionServer>> = [];
   const closeSubscriptions = async () => {
@@ -107,7 +124,8 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
           maxPayloadBytes: config.subscriptions.maxPayloadBytes,
           maxConnections: config.subscriptions.maxConnections,
           maxConnectionsPerClient: config.subscriptions.maxConnectionsPerClient,
-          originAllowed: null,
+          originAllowed: config.server.cors ? originMatcher(config.server.cors.origins) : null,
+          persisted,
           logger,
           metrics,
         }),

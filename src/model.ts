@@ -8,6 +8,11 @@ export type WorkloadValue = 'EXCHANGE' | 'ONEDRIVE' | 'SHAREPOINT' | 'TEAMS';
 export type RestoreSessionStatusValue = 'DRAFT' | 'ACTIVATING' | 'RUNNING' | 'COMPLETED' | 'COMPLETED_WITH_ISSUES' | 'FAILED' | 'UNKNOWN';
 export type SourceHealthValue = 'UP' | 'DEGRADED' | 'DOWN';
 
+/** The enums' values in the schema's declaration order (unknown workload last), for stable listings. */
+export const STATUS_ORDER: readonly RestoreSessionStatusValue[] = ['DRAFT', 'ACTIVATING', 'RUNNING', 'COMPLETED', 'COMPLETED_WITH_ISSUES', 'FAILED', 'UNKNOWN'];
+export const VENDOR_ORDER: readonly VendorValue[] = ['MICROSOFT_GRAPH', 'VEEAM'];
+export const WORKLOAD_ORDER: ReadonlyArray<WorkloadValue | null> = ['EXCHANGE', 'ONEDRIVE', 'SHAREPOINT', 'TEAMS', null];
+
 /** A timestamp as the upstream sent it, reduced to what the gateway needs. */
 export interface Instant {
   /** Milliseconds since the epoch (what DateTime prints). */

@@ -23,117 +23,178 @@ export type Scalars = {
   DateTime: { input: string; output: Instant; }
 };
 
+/** A new Graph restore session. */
 export type CreateGraphRestoreSessionInput = {
   /** Null or left out: an empty draft. All artifacts of one session share one destination type. */
   artifacts?: InputMaybe<Array<GraphRestoreArtifactInput>>;
+  /** The `Source.id` of a Microsoft Graph source. */
   sourceId: Scalars['ID']['input'];
-  /** EXCHANGE, ONEDRIVE or SHAREPOINT. */
+  /** EXCHANGE, ONEDRIVE or SHAREPOINT (TEAMS is Veeam only). */
   workload: Workload;
 };
 
+/** What deleting a session answers. */
 export type DeleteRestoreSessionPayload = {
   __typename?: 'DeleteRestoreSessionPayload';
   /** The global id of the deleted session. */
   deletedId: Scalars['ID']['output'];
 };
 
-/** Where a Graph restore puts what it restores. */
+/** Where a Graph restore puts what it restores (Graph's destinationType). */
 export type GraphDestinationType =
-  /** The original location, overwriting. */
+  /** inPlace: into the original mailbox, drive or site, overwriting. */
   | 'IN_PLACE'
-  /** A new mailbox folder, site or drive location. */
+  /** new: into a new mailbox folder, or a new site or drive location; nothing is overwritten. */
   | 'NEW';
 
+/** A user, application or device in Microsoft Entra ID (Graph's identity). */
 export type GraphIdentity = {
   __typename?: 'GraphIdentity';
+  /** The display name; null when Graph leaves it out. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** The object id in Entra ID; null when Graph leaves it out. */
   id?: Maybe<Scalars['String']['output']>;
 };
 
+/** Who did something: a user, an application acting for itself, or a device (Graph's identitySet); unset parts are null. */
 export type GraphIdentitySet = {
   __typename?: 'GraphIdentitySet';
+  /** The application, when an app acted (alone or for the user). */
   application?: Maybe<GraphIdentity>;
+  /** The device, when Graph names one. */
   device?: Maybe<GraphIdentity>;
+  /** The user, when a person acted. */
   user?: Maybe<GraphIdentity>;
 };
 
+/** An error Graph reports on a session or an artifact (publicError): why it failed or completed with errors. */
 export type GraphPublicError = {
   __typename?: 'GraphPublicError';
+  /** Graph's machine-readable code. */
   code?: Maybe<Scalars['String']['output']>;
+  /** More specific errors, when Graph gives any. */
   details?: Maybe<Array<GraphPublicErrorDetail>>;
+  /** Graph's message, in English. */
   message?: Maybe<Scalars['String']['output']>;
+  /** The property or item the error is about, when Graph names one. */
   target?: Maybe<Scalars['String']['output']>;
 };
 
+/** One detail of a Graph error (publicErrorDetail). */
 export type GraphPublicErrorDetail = {
   __typename?: 'GraphPublicErrorDetail';
+  /** Graph's machine-readable code, e.g. `InvalidRestorePoint`. */
   code?: Maybe<Scalars['String']['output']>;
+  /** Graph's message, in English. */
   message?: Maybe<Scalars['String']['output']>;
+  /** The property or item the detail is about, when Graph names one. */
   target?: Maybe<Scalars['String']['output']>;
 };
 
-/** A mailbox, drive or site restore artifact. */
+/** A mailbox, drive or site restore artifact: one protected resource restored from one restore point. */
 export type GraphRestoreArtifact = {
   __typename?: 'GraphRestoreArtifact';
+  /** When restoring this artifact ended; null before. */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Graph's destinationType as sent: new (a new folder, site or drive) or inPlace (overwriting the original). */
   destinationType?: Maybe<Scalars['String']['output']>;
+  /** Why this artifact failed; null otherwise. */
   error?: Maybe<GraphPublicError>;
+  /** Graph's artifact id (not a global id: it cannot be passed to `node`). */
   id: Scalars['ID']['output'];
+  /** The restored mailbox, drive or site: the protection unit's id when Graph names it, else the restored site id. */
   protectedResourceId?: Maybe<Scalars['String']['output']>;
+  /** The restore point the artifact restores from. */
   restorePointId?: Maybe<Scalars['String']['output']>;
+  /** When restoring this artifact started; null before. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Graph's artifactRestoreStatus as sent: added, scheduling, scheduled, inProgress, succeeded, failed (or a newer value). */
   status?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of a Graph session's artifacts. */
 export type GraphRestoreArtifactConnection = {
   __typename?: 'GraphRestoreArtifactConnection';
+  /** The artifacts of this page with their cursors. */
   edges: Array<GraphRestoreArtifactEdge>;
+  /** The artifacts of this page (the same as `edges.node`, without cursors). */
   nodes: Array<GraphRestoreArtifact>;
+  /** Where this page sits; `endCursor` continues the list. */
   pageInfo: PageInfo;
+  /** Artifacts in the session. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One artifact of a list, with the cursor that points at it. */
 export type GraphRestoreArtifactEdge = {
   __typename?: 'GraphRestoreArtifactEdge';
+  /** Pass it as `after` to continue after this artifact. */
   cursor: Scalars['String']['output'];
+  /** The artifact. */
   node: GraphRestoreArtifact;
 };
 
+/** One protected resource to restore, from one of its restore points. */
 export type GraphRestoreArtifactInput = {
+  /** Where the restore goes; every artifact of one session must have the same one. */
   destinationType?: InputMaybe<GraphDestinationType>;
-  /** The mailbox, drive or site id. */
+  /** The mailbox, drive or site id (Graph's protection unit id). */
   protectedResourceId: Scalars['String']['input'];
+  /** Graph's restore point id; each may appear once per session. */
   restorePointId: Scalars['String']['input'];
 };
 
+/** How a Graph restore session was created (Graph's restoreJobType). */
 export type GraphRestoreJobType =
+  /** bulk: artifacts added by a bulk addition request. */
   | 'BULK'
+  /** granular: items (mails, files) rather than whole mailboxes, drives or sites. */
   | 'GRANULAR'
+  /** standard: artifacts added one by one. */
   | 'STANDARD'
+  /** unknownFutureValue, or a value newer than this gateway. */
   | 'UNKNOWN_FUTURE_VALUE';
 
 /** A Microsoft Graph backup storage restore session (restoreSessionBase and its subtypes). */
 export type GraphRestoreSession = Node & RestoreSession & {
   __typename?: 'GraphRestoreSession';
+  /** Graph's artifact counts as sent (any of them may be null); `progress` is the same with zeros filled in. */
   artifactCount?: Maybe<GraphRestoreSessionArtifactCount>;
   /** The session's restore artifacts (mailboxes, drives or sites), in the upstream's order. */
   artifacts: GraphRestoreArtifactConnection;
+  /** Graph's completedDateTime: null until the session ends. */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Graph's createdDateTime; null when Graph leaves it out. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who created the session. */
   createdBy?: Maybe<GraphIdentitySet>;
+  /** Why the session failed or completed with errors; null otherwise. */
   error?: Maybe<GraphPublicError>;
+  /** Graph's own status value, for detail views; `status` is the one to filter and group by. */
   graphStatus: GraphRestoreSessionStatus;
+  /** Opaque global id, stable across restarts; use it with `node`, `restoreSession` and the mutations. */
   id: Scalars['ID']['output'];
+  /** The display name of `createdBy`'s user, else its application; null when Graph names neither. */
   initiatedBy?: Maybe<Scalars['String']['output']>;
+  /** True for COMPLETED, COMPLETED_WITH_ISSUES and FAILED: the session will not change any more. */
   isTerminal: Scalars['Boolean']['output'];
+  /** Graph's lastModifiedDateTime. */
   lastModifiedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Who changed it last (activation included). */
   lastModifiedBy?: Maybe<GraphIdentitySet>;
+  /** From Graph's restoreSessionArtifactCount (artifacts, not items); null when Graph sends no counts. */
   progress?: Maybe<RestoreProgress>;
+  /** How the session was created; null when Graph leaves it out. */
   restoreJobType?: Maybe<GraphRestoreJobType>;
+  /** The configured tenant the session comes from. */
   source: Source;
+  /** From `graphStatus`: draft → DRAFT, activating → ACTIVATING, active → RUNNING, completed → COMPLETED, completedWithError → COMPLETED_WITH_ISSUES, failed → FAILED, anything else → UNKNOWN. */
   status: RestoreSessionStatus;
+  /** Always MICROSOFT_GRAPH. */
   vendor: Vendor;
+  /** Graph's session id (a GUID). */
   vendorId: Scalars['String']['output'];
+  /** From the session's @odata.type: exchange → EXCHANGE, oneDriveForBusiness → ONEDRIVE, sharePoint → SHAREPOINT. */
   workload?: Maybe<Workload>;
 };
 
@@ -144,36 +205,48 @@ export type GraphRestoreSessionArtifactsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Graph's restoreSessionArtifactCount: artifacts by state. Each count is null when Graph leaves it out. */
 export type GraphRestoreSessionArtifactCount = {
   __typename?: 'GraphRestoreSessionArtifactCount';
+  /** Artifacts restored successfully. */
   completed?: Maybe<Scalars['Int']['output']>;
+  /** Artifacts that failed. */
   failed?: Maybe<Scalars['Int']['output']>;
+  /** Artifacts scheduled or being restored. */
   inProgress?: Maybe<Scalars['Int']['output']>;
+  /** Artifacts in the session. */
   total?: Maybe<Scalars['Int']['output']>;
 };
 
-/** Microsoft Graph's restoreSessionStatus, as the upstream sent it. */
+/** Microsoft Graph's restoreSessionStatus, as the upstream sent it (the vendor-neutral value is `status`). */
 export type GraphRestoreSessionStatus =
+  /** activating: activation called, artifacts being scheduled. Maps to ACTIVATING. */
   | 'ACTIVATING'
+  /** active: some or all artifacts scheduled or in progress. Maps to RUNNING. */
   | 'ACTIVE'
+  /** completed: every artifact succeeded. Maps to COMPLETED. */
   | 'COMPLETED'
+  /** completedWithError: ended, some artifacts succeeded and some failed. Maps to COMPLETED_WITH_ISSUES. */
   | 'COMPLETED_WITH_ERROR'
+  /** draft: artifacts added, not activated yet. Maps to DRAFT. */
   | 'DRAFT'
+  /** failed: every artifact failed. Maps to FAILED. */
   | 'FAILED'
+  /** unknownFutureValue, or a value newer than this gateway. Maps to UNKNOWN. */
   | 'UNKNOWN_FUTURE_VALUE';
 
 /** Operator actions; they need the operator role when caller authentication is on. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Starts a Graph session; DRAFT only. */
+  /** Starts a Graph session; DRAFT only (else INVALID_STATE). It moves to ACTIVATING, then RUNNING. */
   activateRestoreSession: RestoreSessionPayload;
   /** A new Graph restore session in DRAFT. */
   createGraphRestoreSession: RestoreSessionPayload;
-  /** Deletes a Graph session; DRAFT only. */
+  /** Deletes a Graph session; DRAFT only (else INVALID_STATE). */
   deleteRestoreSession: DeleteRestoreSessionPayload;
-  /** Opens a Veeam explore (restore) session for an organisation or a backup job. */
+  /** Opens a Veeam explore (restore) session for an organisation or a backup job; it starts RUNNING. */
   startVeeamExploreSession: RestoreSessionPayload;
-  /** Stops a Veeam session; RUNNING only. */
+  /** Stops a Veeam session; RUNNING only (else INVALID_STATE). */
   stopRestoreSession: RestoreSessionPayload;
 };
 
@@ -209,18 +282,24 @@ export type MutationStopRestoreSessionArgs = {
 
 /** An object with a global id that `node` and `nodes` can fetch again. */
 export type Node = {
+  /** Opaque global id: pass it back to `node`, `nodes` or a mutation as is; never parse it. */
   id: Scalars['ID']['output'];
 };
 
-/** Relay page information. */
+/** Where a page of a connection sits in the whole list (Relay cursor connections). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The cursor of the last item of this page, to pass as `after`; null for an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when `endCursor` can be passed as `after` to get more. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page was asked for with `after` (the list is walked forward only). */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** The cursor of the first item of this page; null for an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** Everything a caller can read; the reader role is enough. */
 export type Query = {
   __typename?: 'Query';
   /** Any object by its global id; null for a well-formed id that no longer exists. */
@@ -229,163 +308,225 @@ export type Query = {
   nodes: Array<Maybe<Node>>;
   /** A restore session by global id; null for a well-formed id that no longer exists. */
   restoreSession?: Maybe<RestoreSession>;
+  /** Counts by status, vendor, workload and source over the filtered sessions, for dashboard tiles. */
   restoreSessionStats: RestoreSessionStats;
   /**
    * Every source's sessions merged, newest first (createdAt descending at full precision, then id).
-   * `first` is 0..500. Cursors stay valid when sessions are added upstream.
+   * Served from the gateway's session index: a source that failed or is still warming up is left
+   * out, with one error for it in `errors` (code and `sourceId`), and the other sources still answer.
    */
   restoreSessions: RestoreSessionConnection;
+  /** Every configured source with its health and index state, in configuration order. */
   sources: Array<Source>;
 };
 
 
+/** Everything a caller can read; the reader role is enough. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Everything a caller can read; the reader role is enough. */
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
 
+/** Everything a caller can read; the reader role is enough. */
 export type QueryRestoreSessionArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Everything a caller can read; the reader role is enough. */
 export type QueryRestoreSessionStatsArgs = {
   filter?: InputMaybe<RestoreSessionFilter>;
 };
 
 
+/** Everything a caller can read; the reader role is enough. */
 export type QueryRestoreSessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<RestoreSessionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Item counts of a restore session (mailboxes, drives, sites or their items, as the vendor counts them). */
 export type RestoreProgress = {
   __typename?: 'RestoreProgress';
+  /** Items restored successfully, 0..total. */
   completed: Scalars['Int']['output'];
+  /** Items that failed, 0..total. */
   failed: Scalars['Int']['output'];
+  /** Items still being restored, 0..total. */
   inProgress: Scalars['Int']['output'];
   /** 0..100: (completed + failed) / total; null when total is 0. */
   percent?: Maybe<Scalars['Float']['output']>;
+  /** Items the session restores, 0 or more. */
   total: Scalars['Int']['output'];
 };
 
 /** A restore session in any backup product. */
 export type RestoreSession = {
+  /** When the session ended; null while it runs (and when the upstream does not say). */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the session was created upstream; null when the upstream does not say. Lists are ordered by it, newest first. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
-  /** Opaque global id, stable across restarts. */
+  /** Opaque global id, stable across restarts; use it with `node`, `restoreSession` and the mutations. */
   id: Scalars['ID']['output'];
-  /** A person's or app's display name. */
+  /** Who started it: a person's or an app's display name; null when the upstream does not say. */
   initiatedBy?: Maybe<Scalars['String']['output']>;
-  /** True for COMPLETED, COMPLETED_WITH_ISSUES and FAILED. */
+  /** True for COMPLETED, COMPLETED_WITH_ISSUES and FAILED: the session will not change any more. */
   isTerminal: Scalars['Boolean']['output'];
+  /** How many items are done; null where the upstream reports no counts (Veeam before v8). */
   progress?: Maybe<RestoreProgress>;
+  /** The configured source (tenant or server) the session comes from. */
   source: Source;
+  /** The vendor-neutral status; see the mapping on each RestoreSessionStatus value. */
   status: RestoreSessionStatus;
+  /** Which backup product holds the session. */
   vendor: Vendor;
-  /** The upstream's own id. */
+  /** The upstream's own id (a Graph GUID or a Veeam GUID), for looking the session up in the vendor's tools. */
   vendorId: Scalars['String']['output'];
-  /** Null when the upstream does not say. */
+  /** Which Microsoft 365 service is restored; null when the upstream does not say. */
   workload?: Maybe<Workload>;
 };
 
 /** A session appeared, changed status or progress, or disappeared upstream. */
 export type RestoreSessionChange = {
   __typename?: 'RestoreSessionChange';
+  /** What happened. */
   kind: RestoreSessionChangeKind;
-  /** For REMOVED, the session as it was last seen. */
+  /** The session as it is now; for a session gone upstream, as it was last seen. */
   session: RestoreSession;
 };
 
+/** What happened to a session. */
 export type RestoreSessionChangeKind =
+  /** The session appeared upstream, or changed so that it now matches the subscription's filter. */
   | 'CREATED'
+  /** The session disappeared upstream, or changed so that it no longer matches the filter (then `session` is its new state). */
   | 'REMOVED'
+  /** Its status, progress or another field changed, and it still matches the filter. */
   | 'UPDATED';
 
+/** A page of restore sessions, newest first. */
 export type RestoreSessionConnection = {
   __typename?: 'RestoreSessionConnection';
+  /** The sessions of this page with their cursors. */
   edges: Array<RestoreSessionEdge>;
+  /** The sessions of this page (the same as `edges.node`, without cursors). */
   nodes: Array<RestoreSession>;
+  /** Where this page sits; `endCursor` continues the list. */
   pageInfo: PageInfo;
-  /** How many sessions the answering sources hold after the filter. */
+  /** How many sessions the answering sources hold after the filter (a failed source's sessions are not counted). */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One session of a list, with the cursor that points at it. */
 export type RestoreSessionEdge = {
   __typename?: 'RestoreSessionEdge';
+  /** Pass it as `after` to continue after this session; it stays valid when sessions are added upstream. */
   cursor: Scalars['String']['output'];
+  /** The session. */
   node: RestoreSession;
 };
 
 /** Filters combine with AND; the values of one list with OR; an empty list matches nothing. */
 export type RestoreSessionFilter = {
-  /** Inclusive. */
+  /** Created at or after this instant (inclusive). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
-  /** Exclusive. */
+  /** Created before this instant (exclusive). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Case-insensitive substring of name, initiatedBy, vendorId or organizationName. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only these configured sources (`Source.id`); an unknown id is BAD_USER_INPUT; null: all. */
   sourceIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Only these statuses; null: all. */
   statuses?: InputMaybe<Array<RestoreSessionStatus>>;
+  /** Only these backup products; null: all. */
   vendors?: InputMaybe<Array<Vendor>>;
+  /** Only these workloads (a session whose workload is unknown never matches); null: all. */
   workloads?: InputMaybe<Array<Workload>>;
 };
 
+/** What a mutation on a session answers: the session as the upstream shows it right after the change. */
 export type RestoreSessionPayload = {
   __typename?: 'RestoreSessionPayload';
+  /** The session; lists and subscriptions show the change too by the time this answer arrives. */
   restoreSession: RestoreSession;
 };
 
 /** Counts over the filtered sessions; zero counts are left out. */
 export type RestoreSessionStats = {
   __typename?: 'RestoreSessionStats';
+  /** Counts per source, in configuration order. */
   bySource: Array<SourceCount>;
+  /** Counts per status, in RestoreSessionStatus order (DRAFT first). */
   byStatus: Array<StatusCount>;
+  /** Counts per backup product, in Vendor order. */
   byVendor: Array<VendorCount>;
+  /** Counts per workload, in Workload order, sessions of unknown workload last. */
   byWorkload: Array<WorkloadCount>;
+  /** Sessions that match the filter in every answering source. */
   total: Scalars['Int']['output'];
 };
 
-/** The vendor-neutral status of a restore session (see the status mapping in the README). */
+/**
+ * The vendor-neutral status of a restore session. Each value says which upstream values map to it;
+ * the upstream's own value stays available as `GraphRestoreSession.graphStatus` and
+ * `VeeamRestoreSession.state` / `result`.
+ */
 export type RestoreSessionStatus =
+  /** Starting: the upstream accepted the activation. Graph: activating. Veeam: never. */
   | 'ACTIVATING'
+  /** Finished without problems. Graph: completed. Veeam: Stopped with result Success. */
   | 'COMPLETED'
+  /** Finished, but some items were not restored. Graph: completedWithError. Veeam: Stopped with result Warning. */
   | 'COMPLETED_WITH_ISSUES'
+  /** Created but not started. Graph: draft. Veeam: never. */
   | 'DRAFT'
+  /** Ended in failure. Graph: failed. Veeam: Stopped with result Failed. */
   | 'FAILED'
+  /** Restoring or open for restores. Graph: active. Veeam: Working, Starting or Stopping (whatever `result` says). */
   | 'RUNNING'
+  /** The upstream sent a value the gateway does not know. Graph: unknownFutureValue or anything new. Veeam: Stopped with no result, or a new state. */
   | 'UNKNOWN';
 
 /** One configured upstream: a Microsoft Graph tenant or a Veeam server. */
 export type Source = {
   __typename?: 'Source';
+  /** From the outcomes of recent upstream calls; show DEGRADED and DOWN sources to operators. */
   health: SourceHealth;
-  /** The id given to the source in the gateway's configuration. */
+  /** The id given to the source in the gateway's configuration; use it in `filter.sourceIds` and mutation inputs. */
   id: Scalars['ID']['output'];
-  /** The last upstream failure seen for this source, in words; null while healthy. */
+  /** The last upstream failure seen for this source, in words (no secrets); null while healthy. */
   lastError?: Maybe<Scalars['String']['output']>;
+  /** The display name from the gateway's configuration. */
   name: Scalars['String']['output'];
   /** The session index of this source. */
   sync: SourceSync;
+  /** Which backup product this source is. */
   vendor: Vendor;
 };
 
+/** How many sessions one source holds. */
 export type SourceCount = {
   __typename?: 'SourceCount';
+  /** Its sessions, 1 or more. */
   count: Scalars['Int']['output'];
+  /** The source. */
   source: Source;
 };
 
-/** Health of a source, from the outcomes of recent upstream calls. */
+/** Health of a source, from the outcomes of its last 20 upstream calls (the gateway's own background reads included). */
 export type SourceHealth =
+  /** Some recent calls failed or were throttled, but the source answers: data may lag behind. */
   | 'DEGRADED'
+  /** The last call could not reach the source or was refused its credentials, three calls in a row failed, or the circuit breaker is open: expect errors for this source. */
   | 'DOWN'
+  /** Every recent call succeeded. */
   | 'UP';
 
 /** The session index the gateway keeps for one source, in the background. */
@@ -393,12 +534,13 @@ export type SourceSync = {
   __typename?: 'SourceSync';
   /** Age in seconds of the oldest data the index may be serving for this source; null before the first read. */
   lagSeconds?: Maybe<Scalars['Float']['output']>;
-  /** Last time the index changed for this source. */
+  /** Last time the index changed for this source; null while nothing has changed since start-up. */
   lastChangeAt?: Maybe<Scalars['DateTime']['output']>;
   /** End of the last complete read of the source's list; null before the first. */
   lastFullReadAt?: Maybe<Scalars['DateTime']['output']>;
   /** Sessions the index holds for this source. */
   sessions: Scalars['Int']['output'];
+  /** WARMING until the first read ends, then LIVE or FAILED after every read. */
   state: SourceSyncState;
 };
 
@@ -411,27 +553,33 @@ export type SourceSyncState =
   /** The first read of the source's sessions has not finished. */
   | 'WARMING';
 
+/** A new Veeam explore session for an organisation or a backup job. */
 export type StartVeeamExploreSessionInput = {
   /** Veeam's own backup job GUID. */
   jobId?: InputMaybe<Scalars['String']['input']>;
-  /** Veeam's own organisation GUID; give exactly one of organizationId and jobId. */
+  /** Veeam's own organisation GUID (`VeeamOrganization.id`); give exactly one of organizationId and jobId. */
   organizationId?: InputMaybe<Scalars['String']['input']>;
-  /** Null: the latest restore point. */
+  /** Explore the data as of this instant (the latest restore point at or before it); null: the latest restore point. */
   pointInTime?: InputMaybe<Scalars['DateTime']['input']>;
+  /** The `Source.id` of a Veeam source. */
   sourceId: Scalars['ID']['input'];
+  /** Which explorer to open. */
   type: VeeamRestoreSessionType;
 };
 
+/** How many sessions have one status. */
 export type StatusCount = {
   __typename?: 'StatusCount';
+  /** Sessions with it, 1 or more. */
   count: Scalars['Int']['output'];
+  /** The status. */
   status: RestoreSessionStatus;
 };
 
 /** Live updates over graphql-ws on /graphql (the reader role is enough). */
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Changes to sessions matching the filter, as the gateway's shared poller sees them. */
+  /** Changes to sessions matching the filter, as the gateway's session index sees them (within `sync.liveIntervalSeconds`, 2 s by default). */
   restoreSessionChanged: RestoreSessionChange;
   /** One session's status and progress, now and at every change; completes once it is terminal. */
   restoreSessionProgress: RestoreSession;
@@ -452,40 +600,60 @@ export type SubscriptionRestoreSessionProgressArgs = {
 /** A Microsoft 365 organisation as the Veeam server knows it. */
 export type VeeamOrganization = {
   __typename?: 'VeeamOrganization';
-  /** Veeam's own GUID. */
+  /** Veeam's own GUID; `startVeeamExploreSession` takes it as `organizationId`. */
   id: Scalars['String']['output'];
+  /** The organisation's name on the Veeam server (usually its initial domain, e.g. `contoso.onmicrosoft.com`). */
   name: Scalars['String']['output'];
+  /** Veeam's organisation type as sent (e.g. `Office365`, `OnPremises`, `Hybrid`); null when Veeam leaves it out. */
   type?: Maybe<Scalars['String']['output']>;
 };
 
 /** A Veeam Backup for Microsoft 365 restore session. */
 export type VeeamRestoreSession = Node & RestoreSession & {
   __typename?: 'VeeamRestoreSession';
+  /** The machine the session was started from, as Veeam reports it (e.g. `HOST (via: 203.0.113.10)`); not a reliable identity. */
   clientHost?: Maybe<Scalars['String']['output']>;
+  /** Veeam's endTime: null while the session works. */
   completedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Veeam's creationTime. */
   createdAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Veeam's free-text details; often empty. */
   details?: Maybe<Scalars['String']['output']>;
   /** The session's log, in Veeam's `order`. */
   events: VeeamRestoreSessionEventConnection;
+  /** Opaque global id, stable across restarts; use it with `node`, `restoreSession` and the mutations. */
   id: Scalars['ID']['output'];
+  /** The account that started the session as Veeam reports it (e.g. `DOMAIN\user` or a UPN; through Cloud Connect it may be the organisation's name). */
   initiatedBy?: Maybe<Scalars['String']['output']>;
+  /** True for COMPLETED, COMPLETED_WITH_ISSUES and FAILED: the session will not change any more. */
   isTerminal: Scalars['Boolean']['output'];
+  /** The session's name as Veeam shows it. */
   name?: Maybe<Scalars['String']['output']>;
-  /** The organisation, fetched lazily and batched. */
+  /** The organisation, fetched lazily and batched; null when the server no longer lists it. */
   organization?: Maybe<VeeamOrganization>;
   /** The organisation's name as listed on the session. */
   organizationName?: Maybe<Scalars['String']['output']>;
-  /** From /Statistics on v8 servers; null on v6 and v7. */
+  /** Item counts from the session's statistics on v8 servers; null on v6 and v7. */
   progress?: Maybe<RestoreProgress>;
+  /** The reason entered for an operator restore; empty otherwise. */
   reason?: Maybe<Scalars['String']['output']>;
+  /** Veeam's own result value; final once `state` is STOPPED. */
   result?: Maybe<VeeamRestoreSessionResult>;
+  /** The Restore Portal scope of an operator restore; empty otherwise. */
   scopeName?: Maybe<Scalars['String']['output']>;
+  /** The configured Veeam server the session comes from. */
   source: Source;
+  /** Veeam's own state value, for detail views; `status` is the one to filter and group by. */
   state: VeeamRestoreSessionState;
+  /** From `state` and `result`: Working (also Starting, Stopping) → RUNNING; Stopped + Success → COMPLETED, + Warning → COMPLETED_WITH_ISSUES, + Failed → FAILED; anything else → UNKNOWN. */
   status: RestoreSessionStatus;
+  /** Which explorer the session opened. */
   veeamType: VeeamRestoreSessionType;
+  /** Always VEEAM. */
   vendor: Vendor;
+  /** Veeam's session id (a GUID). */
   vendorId: Scalars['String']['output'];
+  /** From `veeamType`: VEX → EXCHANGE, VEOD → ONEDRIVE, VESP → SHAREPOINT, VET → TEAMS. */
   workload?: Maybe<Workload>;
 };
 
@@ -499,73 +667,116 @@ export type VeeamRestoreSessionEventsArgs = {
 /** A line of a Veeam restore session's log. */
 export type VeeamRestoreSessionEvent = {
   __typename?: 'VeeamRestoreSessionEvent';
-  /** A .NET TimeSpan as Veeam sends it, e.g. 00:00:00.0446928. */
+  /** A .NET TimeSpan as Veeam sends it, e.g. 00:00:00.0446928 (a `d.` day prefix past 24 hours). */
   duration?: Maybe<Scalars['String']['output']>;
+  /** When the step ended; null while it runs. */
   endTime?: Maybe<Scalars['DateTime']['output']>;
+  /** Veeam's event id (a GUID). */
   id: Scalars['String']['output'];
+  /** The restored item's name; null for lifecycle lines and before v6. */
   itemName?: Maybe<Scalars['String']['output']>;
+  /** The full text, with the item's source and target. */
   message?: Maybe<Scalars['String']['output']>;
+  /** The event's position in the session's log, from 0. */
   order?: Maybe<Scalars['Int']['output']>;
+  /** When the step started. */
   startTime?: Maybe<Scalars['DateTime']['output']>;
+  /** Veeam's event status as sent: Running, Success, Warning, Failed, Cancelled or Skipped. */
   status?: Maybe<Scalars['String']['output']>;
+  /** A short title, e.g. `Item is successfully restored.` */
   title?: Maybe<Scalars['String']['output']>;
+  /** Veeam's event type as sent: None (session lifecycle lines), Save, Export, Send, Restore or View. */
   type?: Maybe<Scalars['String']['output']>;
 };
 
+/** A page of a Veeam session's log. */
 export type VeeamRestoreSessionEventConnection = {
   __typename?: 'VeeamRestoreSessionEventConnection';
+  /** The lines of this page with their cursors. */
   edges: Array<VeeamRestoreSessionEventEdge>;
+  /** The lines of this page (the same as `edges.node`, without cursors). */
   nodes: Array<VeeamRestoreSessionEvent>;
+  /** Where this page sits; `endCursor` continues the log. */
   pageInfo: PageInfo;
+  /** Lines in the session's log. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One log line of a list, with the cursor that points at it. */
 export type VeeamRestoreSessionEventEdge = {
   __typename?: 'VeeamRestoreSessionEventEdge';
+  /** Pass it as `after` to continue after this line. */
   cursor: Scalars['String']['output'];
+  /** The log line. */
   node: VeeamRestoreSessionEvent;
 };
 
+/** Veeam's session `result`. Veeam sends it even while the session works; it is final once `state` is STOPPED. */
 export type VeeamRestoreSessionResult =
+  /** Failed: with STOPPED, maps to FAILED. */
   | 'FAILED'
+  /** Success: with STOPPED, maps to COMPLETED. */
   | 'SUCCESS'
+  /** Warning: some items were not restored; with STOPPED, maps to COMPLETED_WITH_ISSUES. */
   | 'WARNING';
 
+/** Veeam's session `state`, as the upstream sent it (the vendor-neutral value is `status`). */
 export type VeeamRestoreSessionState =
+  /** Starting (older servers): maps to RUNNING. */
   | 'STARTING'
+  /** Stopped: the session ended; `result` says how (Success → COMPLETED, Warning → COMPLETED_WITH_ISSUES, Failed → FAILED, none → UNKNOWN). */
   | 'STOPPED'
+  /** Stopping (older servers): maps to RUNNING. */
   | 'STOPPING'
+  /** A state newer than this gateway. Maps to UNKNOWN. */
   | 'UNKNOWN'
+  /** Working: the session is open or restoring. Maps to RUNNING whatever `result` says. */
   | 'WORKING';
 
-/** Veeam's session type: Vex, Veod, Vesp, Vet. */
+/** Veeam's session type (`type`): which explorer the session opened. */
 export type VeeamRestoreSessionType =
+  /** Veod: Veeam Explorer for Microsoft OneDrive for Business. Workload ONEDRIVE. */
   | 'VEOD'
+  /** Vesp: Veeam Explorer for Microsoft SharePoint. Workload SHAREPOINT. */
   | 'VESP'
+  /** Vet: Veeam Explorer for Microsoft Teams. Workload TEAMS. */
   | 'VET'
+  /** Vex: Veeam Explorer for Microsoft Exchange. Workload EXCHANGE. */
   | 'VEX';
 
 /** The backup product that holds a restore session. */
 export type Vendor =
+  /** Microsoft Graph backup storage (Microsoft 365 Backup), one tenant per source. */
   | 'MICROSOFT_GRAPH'
+  /** Veeam Backup for Microsoft 365 (REST API v6, v7 or v8), one backup server per source. */
   | 'VEEAM';
 
+/** How many sessions one backup product holds. */
 export type VendorCount = {
   __typename?: 'VendorCount';
+  /** Its sessions, 1 or more. */
   count: Scalars['Int']['output'];
+  /** The backup product. */
   vendor: Vendor;
 };
 
+/** The Microsoft 365 service a restore session restores. */
 export type Workload =
+  /** Exchange Online mailboxes. Graph: exchangeRestoreSession; Veeam: Vex. */
   | 'EXCHANGE'
+  /** OneDrive for Business. Graph: oneDriveForBusinessRestoreSession; Veeam: Veod. */
   | 'ONEDRIVE'
+  /** SharePoint Online sites. Graph: sharePointRestoreSession; Veeam: Vesp. */
   | 'SHAREPOINT'
+  /** Microsoft Teams (Veeam only: Vet). */
   | 'TEAMS';
 
+/** How many sessions restore one workload. */
 export type WorkloadCount = {
   __typename?: 'WorkloadCount';
+  /** Sessions with it, 1 or more. */
   count: Scalars['Int']['output'];
-  /** Null: not stated upstream. */
+  /** The workload; null: not stated upstream. */
   workload?: Maybe<Workload>;
 };
 

@@ -1,4 +1,6 @@
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import Redis from 'ioredis';
+import type { CacheStore } from './cacheStore';
 import type { Clock } from '../clock';
 import type { GatewayConfig } from '../config';
 import { LogThrottle } from '../util/logThrottle';
@@ -15,6 +17,8 @@ export interface GatewayCache {
   entities: EntityCache;
   /** With Redis: the shared session index (lease, shared copy, change log). */
   replication: IndexReplication | null;
+  /** With Redis: automatic persisted queries shared by every replica (a query registered on one runs by hash on all). */
+  apq: KeyValueCache<string> | undefined;
   /** Resolves once Redis answers, or after the connect timeout (the gateway then starts without it). */
   ready: Promise<void>;
   close(): Promise<void>;
@@ -30,7 +34,7 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   };
   if (!config.redis) {
     const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes }, clock);
-    return { entities: new EntityCache(store, ttls, metrics), replication: null, ready: Promise.resolve(), close: () => store.close() };
+    return { entities: new EntityCache(store, ttls, metrics), replication: null, apq: undefined, ready: Promise.resolve(), close: () => store.close() };
   }
   // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
   const errorLog = new LogThrottle(1, 10_000, clock);
@@ -79,10 +83,23 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   return {
     entities: new EntityCache(store, ttls, metrics),
     replication,
+    apq: keyValueCacheOver(store, 'rsgw:v1:apq:'),
     ready,
     close: async () => {
       await replication.close();
       client.disconnect();
     },
+  };
+}
+
+/**
+ * Apollo's key-value cache interface over one of the gateway's stores, so Apollo's own caches
+ * (automatic persisted queries) go through the same gate: a failing Redis is a miss, never an error.
+ */
+export function keyValueCacheOver(store: CacheStore, prefix: string): KeyValueCache<string> {
+  return {
+    get: async (key) => (await store.getMany<string>([prefix + key]))[0],
+    set: (key, value, options) => store.set(prefix + key, value, (options?.ttl ?? 86_400) * 1000),
+    delete: (key) => store.delete([prefix + key]),
   };
 }

@@ -16,9 +16,16 @@ function assetPath(pkg: string, file: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 }
 
-/** A browser asking for /graphql gets GraphiQL; API clients (JSON, or a `query` parameter) do not. */
+/** A browser asking for /graphql gets GraphiQL; API clients (JSON, or a `query`, `documentId` or `extensions` parameter) do not. */
 export function wantsGraphiql(req: Request): boolean {
-  return req.method === 'GET' && req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html';
+  const { query, documentId, extensions } = req.query;
+  return (
+    req.method === 'GET' &&
+    query === undefined &&
+    documentId === undefined &&
+    extensions === undefined &&
+    req.accepts(['application/json', 'text/html']) === 'text/html'
+  );
 }
 
 export function mountGraphiql(app: Express, endpoint: string): void {

@@ -6,7 +6,10 @@ import type { CallerAuthenticator } from '../auth/callerAuth';
 import type { GatewayConfig } from '../config';
 import { createContext, type GatewayContext, type GatewayServices } from '../context';
 import { mountGraphiql } from '../graphiql/routes';
+import type { PersistedDocuments } from '../operations/persistedDocuments';
 import { bodyErrors, callerAuthentication, closeWhileStopping, documentGuard, requestScopeMiddleware } from './middleware';
+import { corsFor } from './cors';
+import { persistedDocumentsMiddleware } from './persistedDocuments';
 import { mountProbes, type LifecycleState } from './probes';
 import { requestScope } from './requestScope';
 
@@ -17,13 +20,14 @@ export interface HttpAppDeps {
   services: GatewayServices;
   apollo: ApolloServer<GatewayContext>;
   authenticator: CallerAuthenticator;
+  persisted: PersistedDocuments | null;
   graphqlPath: string;
   lifecycle: () => LifecycleState;
 }
 
 /**
  * The HTTP side of the gateway: probes and metrics, GraphiQL, and /graphql with what runs before
- * Apollo (request scope, caller authentication, body parsing, the document guard) and the body
+ * Apollo (CORS, request scope, caller authentication, body parsing, persisted documents, the document guard) and the body
  * errors after it. It builds the app; it never listens.
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
@@ -32,7 +36,12 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   mountProbes(app, services, deps.lifecycle);
-  if (config.server.graphiql) mountGraphiql(app, deps.graphqlPath);
+  // Before GraphiQL, CSRF prevention and caller authentication: a preflight carries no credentials.
+  if (config.server.cors) app.use(deps.graphqlPath, corsFor(config.server.cors));
+  if (config.server.graphiql) {
+    mountGraphiql(app, deps.graphqlPath);
+    app.get('/', (_req, res) => res.redirect(302, deps.graphqlPath));
+  }
 
   const auth = callerAuthentication(deps.authenticator, services.logger, services.clock);
   app.use(
@@ -41,6 +50,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     requestScopeMiddleware(config.server.retryBudgetPerRequest),
     auth.middleware,
     express.json({ limit: config.server.bodyLimitBytes }),
+    ...(deps.persisted ? [persistedDocumentsMiddleware(deps.persisted)] : []),
     documentGuard(),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GatewayContext> => {

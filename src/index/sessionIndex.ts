@@ -12,6 +12,8 @@ export interface IndexChange {
   kind: IndexChangeKind;
   /** For REMOVED, the session as it was last held. */
   session: RestoreSessionModel;
+  /** For UPDATED, the session as it was before (subscribers with a filter see sessions enter and leave it). */
+  previous?: RestoreSessionModel;
 }
 
 /** Where a source's index stands: what `Source.sync` and `/readyz` show. */
@@ -125,7 +127,7 @@ export class SessionIndex {
       if (entry && entry.updatedAt > readAt) continue;
       if (entry && sameData(entry.session, session)) continue;
       this.entries.set(k, { session, updatedAt: now });
-      changes.push({ kind: entry ? 'UPDATED' : 'CREATED', session });
+      changes.push(entry ? { kind: 'UPDATED', session, previous: entry.session } : { kind: 'CREATED', session });
     }
     for (const vendorId of removals) {
       const k = key(vendorId);

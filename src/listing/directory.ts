@@ -1,14 +1,17 @@
 import { sourceError, type GatewayError } from '../errors';
 import type { SessionIndex } from '../index/sessionIndex';
 import type { SessionIndexes } from '../index/sessionIndexes';
-import type {
-  ConnectionModel,
-  RestoreSessionModel,
-  RestoreSessionStatsModel,
-  RestoreSessionStatusValue,
-  SourceModel,
-  VendorValue,
-  WorkloadValue,
+import {
+  STATUS_ORDER,
+  VENDOR_ORDER,
+  WORKLOAD_ORDER,
+  type ConnectionModel,
+  type RestoreSessionModel,
+  type RestoreSessionStatsModel,
+  type RestoreSessionStatusValue,
+  type SourceModel,
+  type VendorValue,
+  type WorkloadValue,
 } from '../model';
 import type { CompiledFilter } from './filter';
 import { encodeKeysetCursor } from './cursor';
@@ -78,11 +81,13 @@ export class RestoreSessionDirectory {
       add(byVendor, tally.byVendor);
       add(byWorkload, tally.byWorkload);
     }
+    // Declaration order, not count order: a dashboard's tiles keep their places as counts change.
+    const inOrder = <K>(counts: Map<K, number>, order: readonly K[]) => order.filter((k) => counts.has(k)).map((k) => [k, counts.get(k) ?? 0] as const);
     return {
       total,
-      byStatus: [...byStatus].map(([status, count]) => ({ status, count })),
-      byVendor: [...byVendor].map(([vendor, count]) => ({ vendor, count })),
-      byWorkload: [...byWorkload].map(([workload, count]) => ({ workload, count })),
+      byStatus: inOrder(byStatus, STATUS_ORDER).map(([status, count]) => ({ status, count })),
+      byVendor: inOrder(byVendor, VENDOR_ORDER).map(([vendor, count]) => ({ vendor, count })),
+      byWorkload: inOrder(byWorkload, WORKLOAD_ORDER).map(([workload, count]) => ({ workload, count })),
       bySource,
     };
   }

@@ -9,6 +9,7 @@ import { ErrorCode } from '../errors';
 import { checkDocumentText } from '../limits/documentGuard';
 import { limitValidationRules, type QueryLimits } from '../limits/queryLimits';
 import { checkOperation } from '../operations/checkOperation';
+import type { PersistedDocuments } from '../operations/persistedDocuments';
 import { attachWsTransport, clientAddress, type WsExtra, type WsTransportOptions } from './wsTransport';
 
 export interface SubscriptionServerOptions extends WsTransportOptions {
@@ -17,6 +18,8 @@ export interface SubscriptionServerOptions extends WsTransportOptions {
   authenticator: CallerAuthenticator;
   limits: QueryLimits;
   maxPerConnection: number;
+  /** The manifest, when persisted documents are configured: ids resolve, and allow-list mode refuses the rest. */
+  persisted: PersistedDocuments | null;
 }
 
 interface ConnectionState {
@@ -34,6 +37,25 @@ function credential(params: Record<string, unknown>, name: string): string | und
 }
 
 /**
+ * The text a subscribe message runs. graphql-ws requires `query` to be a string, so a client
+ * naming a persisted document sends an empty one with `documentId` beside it or Apollo's
+ * `extensions.persistedQuery.sha256Hash`. There are no automatic persisted queries over WebSocket.
+ */
+function documentOf(payload: SubscribePayload & { documentId?: unknown }, persisted: PersistedDocuments | null): string | GraphQLError {
+  if (!persisted) return payload.query;
+  const resolution = persisted.resolve({
+    query: payload.query === '' ? undefined : payload.query,
+    documentId: payload.documentId,
+    extensions: payload.extensions,
+  });
+  if (resolution.kind === 'document') return resolution.query;
+  if (resolution.kind === 'refused') return codeError(resolution.message, resolution.code);
+  // An Apollo hash the manifest does not know; with no id at all, the (empty) text fails to parse.
+  if (payload.extensions?.persistedQuery === undefined) return payload.query;
+  return codeError('The document id is not in the persisted documents manifest.', ErrorCode.PERSISTED_QUERY_NOT_IN_LIST);
+}
+
+/**
  * graphql-ws on the gateway's own HTTP server and /graphql path. Credentials come in the
  * `connection_init` payload and are not kept; a refused connection closes with 4403. Each
  * subscription passes the same checks as a query over HTTP (document guard, parse with the token
@@ -48,11 +70,13 @@ export function createSubscriptionServer(server: http.Server, options: Subscript
   const prepare = (state: ConnectionState, caller: Caller, id: string, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] => {
     if (state.active.size >= options.maxPerConnection)
       return [codeError(`At most ${options.maxPerConnection} subscriptions per connection.`, ErrorCode.QUERY_TOO_COMPLEX)];
-    const guard = checkDocumentText(payload.query, payload.operationName);
+    const query = documentOf(payload, options.persisted);
+    if (typeof query !== 'string') return [query];
+    const guard = checkDocumentText(query, payload.operationName);
     if (guard) return [guard];
     let document;
     try {
-      document = parse(payload.query, { maxTokens: options.limits.tokens });
+      document = parse(query, { maxTokens: options.limits.tokens });
     } catch (err) {
       return [codeError((err as Error).message, ErrorCode.GRAPHQL_PARSE_FAILED)];
     }

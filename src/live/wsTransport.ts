@@ -11,8 +11,8 @@ export interface WsTransportOptions {
   maxPayloadBytes: number;
   maxConnections: number;
   maxConnectionsPerClient: number;
-  /** Decides whether a browser page's Origin may open a connection (null: no Origin check). */
-  originAllowed: ((origin: string | undefined) => boolean) | null;
+  /** Which other origins' pages may open a connection (`server.cors`; null: none). */
+  originAllowed: ((origin: string) => boolean) | null;
   logger: Logger;
   metrics: GatewayMetrics;
   /** Ping interval; a peer that misses a pong by the next ping is dropped. */
@@ -30,6 +30,24 @@ const CLIENT_MESSAGES = new Set(['connection_init', 'ping', 'pong', 'subscribe',
 
 export function clientAddress(request: http.IncomingMessage): string {
   return request.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Browsers send `Origin` on every WebSocket handshake and no CORS protects the answer, so the
+ * gateway checks it as CORS would: the gateway's own pages (GraphiQL) and the configured origins
+ * may connect; programs that send no Origin are not browsers and are not limited by it.
+ */
+function originPermitted(request: http.IncomingMessage, allowed: ((origin: string) => boolean) | null): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  if (host !== '' && host.toLowerCase() === request.headers.host?.toLowerCase()) return true;
+  return allowed !== null && allowed(origin);
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -52,7 +70,7 @@ export function attachWsTransport(server: http.Server, graphqlWs: GraphqlWsServe
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://gateway');
     if (url.pathname !== options.path) return refuseUpgrade(socket, 404, 'Not Found');
-    if (options.originAllowed && !options.originAllowed(request.headers.origin)) return refuseUpgrade(socket, 403, 'Origin not allowed');
+    if (!originPermitted(request, options.originAllowed)) return refuseUpgrade(socket, 403, 'Origin not allowed');
     const address = clientAddress(request);
     if (wss.clients.size >= options.maxConnections) return refuseUpgrade(socket, 503, 'Too many WebSocket connections');
     if ((perClient.get(address) ?? 0) >= options.maxConnectionsPerClient) return refuseUpgrade(socket, 429, 'Too many WebSocket connections from this address');

@@ -11,6 +11,21 @@ import { loadSession } from './Query';
 const QUEUE_CAPACITY = 200;
 
 /**
+ * A change as a subscriber with a filter sees it: a session that starts matching (a status
+ * changed into the filter) is CREATED for it, and one that stops matching is REMOVED, carrying
+ * its new state, so a filtered list can be kept by applying changes alone.
+ */
+function asSeenThroughFilter(change: IndexChange, matches: (s: RestoreSessionModel) => boolean): IndexChange | null {
+  const now = matches(change.session);
+  if (change.kind !== 'UPDATED' || !change.previous) return now ? change : null;
+  const before = matches(change.previous);
+  if (now && before) return change;
+  if (now) return { kind: 'CREATED', session: change.session };
+  if (before) return { kind: 'REMOVED', session: change.session };
+  return null;
+}
+
+/**
  * Subscriptions are the index's own changes: whatever keeps a source's index current (its
  * syncer here, or the holder replica through the shared log) is what subscribers hear, once per
  * change, on every replica. No poller of their own.
@@ -26,7 +41,10 @@ export const Subscription: SubscriptionResolvers = {
       let unsubscribe = () => undefined as void;
       const queue = new BoundedQueue<{ restoreSessionChanged: IndexChange }>(QUEUE_CAPACITY, () => unsubscribe());
       unsubscribe = ctx.services.indexes.onChange((changes) => {
-        for (const change of changes) if (matches(change.session)) queue.push({ restoreSessionChanged: change });
+        for (const change of changes) {
+          const seen = asSeenThroughFilter(change, matches);
+          if (seen) queue.push({ restoreSessionChanged: seen });
+        }
       });
       return queue;
     },

@@ -82,6 +82,35 @@ describe('subscriptions over graphql-ws', () => {
     }
   });
 
+  it('tells a filtered subscriber when a session enters its filter (CREATED) and leaves it (REMOVED, with the new state)', async () => {
+    const client = wsClient(h.url);
+    try {
+      const sub = collect<{ restoreSessionChanged: { kind: string; session: { vendorId: string; status: string } } }>(
+        client,
+        `subscription { restoreSessionChanged(filter: { vendors: [VEEAM], statuses: [FAILED] }) { kind session { vendorId status } } }`,
+      );
+      await waitForSubscriptions(h.http, 1);
+      const record = h.veeam.addSession({ state: 'Working' });
+      // Not FAILED yet: the subscriber hears nothing of it until it fails.
+      await waitFor(() => (h.gateway.services.indexes.index('vbo-eu')?.get(record.id) ?? null) !== null);
+      h.veeam.updateSession(record.id, { state: 'Stopped', result: 'Failed' });
+      await waitFor(() => sub.items.some((i) => i.restoreSessionChanged.session.vendorId === record.id));
+      h.veeam.updateSession(record.id, { state: 'Working' });
+      await waitFor(() => sub.items.filter((i) => i.restoreSessionChanged.session.vendorId === record.id).length >= 2);
+      expect(
+        sub.items
+          .filter((i) => i.restoreSessionChanged.session.vendorId === record.id)
+          .map((i) => [i.restoreSessionChanged.kind, i.restoreSessionChanged.session.status]),
+      ).toEqual([
+        ['CREATED', 'FAILED'],
+        ['REMOVED', 'RUNNING'],
+      ]);
+      sub.stop();
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('costs the upstreams nothing: 50 subscribers make the same calls as none, because changes come from the index', async () => {
     const clock = new ManualClock();
     const quiet = await startHarness({ clock, graph: { sessionCount: 30 }, veeam: { sessionCount: 30 } });

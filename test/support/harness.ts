@@ -52,7 +52,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     startGraphSimulator({ sessionCount: 120, ...options.graph }),
     startVeeamSimulator({ sessionCount: 120, ...options.veeam }),
   ]);
-  const gateway = await startHarnessGateway(graph, veeam, options);
+  let gateway: Harness;
+  try {
+    gateway = await startHarnessGateway(graph, veeam, options);
+  } catch (err) {
+    // A configuration the gateway refuses must not leave the simulators holding jest open.
+    await Promise.all([graph.close(), veeam.close()]);
+    throw err;
+  }
   // The start-up checks made their calls: tests count from here.
   gateway.resetCounters();
   return {

@@ -1,0 +1,63 @@
+import type { Request, RequestHandler } from 'express';
+import type { PersistedDocuments } from '../operations/persistedDocuments';
+import { refuse } from './middleware';
+
+function parseJsonParam(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Extensions without Apollo's persisted-query entry, once the manifest has answered for it. */
+function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {
+  if (!extensions || typeof extensions !== 'object' || Array.isArray(extensions)) return undefined;
+  const { persistedQuery: _dropped, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/** A GET by id becomes an ordinary GET with the manifest's document, which Apollo then reads from the URL. */
+function rewriteGet(req: Request, query: string): void {
+  const url = new URL(req.url, 'http://gateway.invalid');
+  const extensions = withoutPersistedQuery(parseJsonParam(url.searchParams.get('extensions') ?? undefined));
+  url.searchParams.delete('documentId');
+  url.searchParams.delete('extensions');
+  if (extensions) url.searchParams.set('extensions', JSON.stringify(extensions));
+  url.searchParams.set('query', query);
+  req.url = `${url.pathname}${url.search}`;
+}
+
+/**
+ * Persisted documents over HTTP, between body parsing and Apollo: a request naming a document by
+ * id (`documentId`, or Apollo's `extensions.persistedQuery.sha256Hash`) runs the manifest's text;
+ * what the mode refuses is answered here with the contract's code, before any parsing.
+ *
+ * A GET of a manifest document needs no CSRF preflight header: the document is one the frontend
+ * shipped, a GET can only run a query (Apollo answers 405 to a mutation), and a plain GET is what
+ * lets browsers and CDNs cache it.
+ */
+export function persistedDocumentsMiddleware(persisted: PersistedDocuments): RequestHandler {
+  return (req, res, next) => {
+    const isGet = req.method === 'GET';
+    const params = (isGet ? req.query : req.body) as Record<string, unknown> | undefined;
+    if (!params || typeof params !== 'object' || Array.isArray(params)) return next();
+    const extensions = parseJsonParam(params.extensions);
+    const resolution = persisted.resolve({ query: params.query, documentId: params.documentId, extensions });
+    if (resolution.kind === 'refused') return refuse(res, 400, resolution.code, resolution.message);
+    if (resolution.kind !== 'document' || !resolution.fromManifest) return next();
+    if (isGet) {
+      rewriteGet(req, resolution.query);
+      req.headers['apollo-require-preflight'] = 'persisted-document';
+    } else {
+      const body = req.body as Record<string, unknown>;
+      delete body.documentId;
+      body.query = resolution.query;
+      const rest = withoutPersistedQuery(extensions);
+      if (rest) body.extensions = rest;
+      else delete body.extensions;
+    }
+    next();
+  };
+}
