@@ -93,6 +93,9 @@ export class RedisReplication implements IndexReplication {
   private followLoop: Promise<void> | null = null;
   private heartbeat: TimerHandle | null = null;
   private closed = false;
+  /** Settles when close() starts: a blocking read queued on a reconnecting connection never settles by itself. */
+  private readonly closing: Promise<null>;
+  private markClosing: () => void = () => undefined;
   /** Per source: whether this replica held the lease at the last answer, and when Redis last answered about it. */
   private readonly leases = new Map<string, { held: boolean; answeredAt: number }>();
   private readonly startedAt: number;
@@ -109,6 +112,9 @@ export class RedisReplication implements IndexReplication {
     private readonly logger: Logger,
     private readonly onBadValue: (what: string) => void,
   ) {
+    this.closing = new Promise((resolve) => {
+      this.markClosing = () => resolve(null);
+    });
     this.startedAt = clock.now();
   }
 
@@ -233,6 +239,7 @@ export class RedisReplication implements IndexReplication {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.markClosing();
     this.heartbeat?.cancel();
     await this.gate.run(() => this.client.zrem(keys.replicas, this.replicaId), 0);
     this.blocking.disconnect();
@@ -253,29 +260,40 @@ export class RedisReplication implements IndexReplication {
     this.heartbeat = this.clock.schedule(HEARTBEAT_MS, () => this.beat());
   }
 
+  /** Waits ms, or less when close() starts. */
+  private async pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.closing, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+  }
+
   /** One blocking read over every followed log; entries are applied in order, then acknowledged. */
   private async runFollowLoop(): Promise<void> {
     while (!this.closed) {
       const followed = [...this.followed.values()];
       if (followed.length === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await this.pause(50);
         continue;
       }
       let batches: Array<[string, Array<[string, string[]]>]> | null;
       try {
-        batches = await this.blocking.xread(
-          'COUNT',
-          500,
-          'BLOCK',
-          FOLLOW_BLOCK_MS,
-          'STREAMS',
-          ...followed.map((f) => keys.log(f.scope)),
-          ...followed.map((f) => f.position.id),
-        );
+        batches = await Promise.race([
+          this.closing,
+          this.blocking.xread(
+            'COUNT',
+            500,
+            'BLOCK',
+            FOLLOW_BLOCK_MS,
+            'STREAMS',
+            ...followed.map((f) => keys.log(f.scope)),
+            ...followed.map((f) => f.position.id),
+          ),
+        ]);
+        if (this.closed) return;
       } catch (err) {
         if (this.closed) return;
         this.logger.debug({ err: (err as Error).message }, 'following the shared index failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        await this.pause(1000);
         continue;
       }
       for (const [logKey, entries] of batches ?? []) {

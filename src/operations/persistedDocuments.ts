@@ -70,7 +70,9 @@ export class PersistedDocuments {
       // The client preset's default writes `sha256:<hex>` (the GraphQL-over-HTTP form); a custom hash function, bare hex.
       const bare = id.toLowerCase().replace(/^sha256:/, '');
       if (bare !== hash)
-        throw new PersistedManifestError(`${where}: the id ${id} is not the sha256 of its document (${hash}); generate the manifest with hashAlgorithm 'sha256'`);
+        throw new PersistedManifestError(
+          `${where}: the id ${id} is not the sha256 of its document (${hash}); generate the manifest with hashAlgorithm 'sha256'`,
+        );
       let parsed;
       try {
         parsed = parse(document);
