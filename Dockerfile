@@ -1,14 +1,16 @@
 # Production image: build with dev dependencies, run with production ones only, as a non-root user.
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS, pinned to the version CI tests (.ci/node24/package.json).
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci
+# The reference dashboard (an npm workspace) is not part of the image: only the root is installed.
+RUN npm ci --workspaces=false
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
 COPY schema ./schema
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --workspaces=false
 
-FROM node:20-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
