@@ -1,9 +1,11 @@
 /**
  * npm run bench: the simulators (plain HTTP, 10 ms added latency) and the gateway each run in
  * their own process; closed-loop load at 20 concurrent requests per scenario. Prints a table:
- * requests/s, p50/p95/p99, upstream calls per GraphQL request next to the minimum the freshness
- * policy allows, gateway CPU and RSS; then the upstream ceiling, the naive baseline, and the
- * gateway's memory with 50,000 sessions loaded. Loopback only.
+ * requests/s, p50/p95/p99, gateway CPU per request, upstream calls per GraphQL request, gateway
+ * CPU and RSS; then every scenario side by side against the same gateway with its response cache
+ * off and against the DataLoader baseline (plain Apollo Server with per-request DataLoaders, no
+ * index), the upstream ceiling, the naive baseline, the scale scenario and the gateway's memory
+ * with 50,000 sessions loaded. Loopback only.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -33,6 +35,18 @@ async function gatewayUpstreamSeconds(gateway: GatewayProcess): Promise<number> 
     .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
+/** The response cache's counters (zero for a process that has none). */
+async function responseCacheResults(target: GatewayProcess): Promise<{ hits: number; all: number }> {
+  const text = await (await request(`${target.url}/metrics`)).body.text();
+  let hits = 0;
+  let all = 0;
+  for (const m of text.matchAll(/^gateway_response_cache_requests_total\{result="(\w+)"\} (\d+)/gm)) {
+    all += Number(m[2]);
+    if (m[1] !== 'miss' && m[1] !== 'uncacheable') hits += Number(m[2]);
+  }
+  return { hits, all };
+}
+
 /** One GraphQL POST outside the load loop. */
 async function postGraphql<T>(origin: string, query: string): Promise<T> {
   const res = await request(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -55,6 +69,9 @@ interface Row {
   cpuPercent: number;
   rssMb: number;
   upstreamMsPerRequest: number;
+  cpuMsPerRequest: number;
+  /** Share of requests the response cache answered (NaN where there is none). */
+  cacheHitShare: number;
 }
 
 async function main(): Promise<void> {
@@ -141,28 +158,50 @@ async function main(): Promise<void> {
       ),
   });
 
-  const rows: Row[] = [];
+  /** Measures every scenario against one gateway process (a warm-up first: tokens, indexes, caches). */
+  const measureAll = async (target: GatewayProcess, path = '/graphql'): Promise<Row[]> => {
+    const measured: Row[] = [];
+    for (const scenario of scenarios) {
+      const next = (w: number) => ({ ...scenario.next(w), path });
+      log(`  ${scenario.name}...`);
+      await runLoad(target.url, { concurrency, seconds: 2, next, onAnswer: scenario.onAnswer });
+      await resetCounters(sims);
+      const before = await target.usage();
+      const upstreamBefore = await gatewayUpstreamSeconds(target);
+      const hitsBefore = await responseCacheResults(target);
+      const load = await runLoad(target.url, { concurrency, seconds, next, onAnswer: scenario.onAnswer });
+      const after = await target.usage();
+      const hitsAfter = await responseCacheResults(target);
+      const calls = await upstreamCalls(sims);
+      measured.push({
+        name: scenario.name,
+        load,
+        callsPerRequest: calls / load.requests,
+        callsPerMinute: (calls * 60) / load.seconds,
+        cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / load.seconds) * 100,
+        cpuMsPerRequest: ((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(1, load.requests),
+        cacheHitShare: (hitsAfter.hits - hitsBefore.hits) / Math.max(1, hitsAfter.all - hitsBefore.all),
+        rssMb: after.rssBytes / 1048576,
+        upstreamMsPerRequest: (((await gatewayUpstreamSeconds(target)) - upstreamBefore) * 1000) / load.requests,
+      });
+    }
+    return measured;
+  };
+
   log('running scenario 1 with one client (latency without queueing)...');
   const single = await runLoad(gateway.url, { concurrency: 1, seconds: Math.min(5, seconds), warmupSeconds: 1, next: scenarios[0].next });
-  for (const scenario of scenarios) {
-    log(`running ${scenario.name}...`);
-    await runLoad(gateway.url, { concurrency, seconds: 2, next: scenario.next, onAnswer: scenario.onAnswer }); // warm-up: tokens, snapshots, caches
-    await resetCounters(sims);
-    const before = await gateway.usage();
-    const upstreamBefore = await gatewayUpstreamSeconds(gateway);
-    const load = await runLoad(gateway.url, { concurrency, seconds, next: scenario.next, onAnswer: scenario.onAnswer });
-    const after = await gateway.usage();
-    const calls = await upstreamCalls(sims);
-    rows.push({
-      name: scenario.name,
-      load,
-      callsPerRequest: calls / load.requests,
-      callsPerMinute: (calls * 60) / load.seconds,
-      cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / load.seconds) * 100,
-      rssMb: after.rssBytes / 1048576,
-      upstreamMsPerRequest: (((await gatewayUpstreamSeconds(gateway)) - upstreamBefore) * 1000) / load.requests,
-    });
-  }
+  log('running every scenario against the gateway...');
+  const rows = await measureAll(gateway);
+  // One cached first page: CPU per request with one client (no contention), the figure the response cache aims at.
+  const cachedBefore = await gateway.usage();
+  const cachedSingle = await runLoad(gateway.url, { concurrency: 1, seconds: Math.min(5, seconds), next: scenarios[0].next });
+  const cachedAfter = await gateway.usage();
+  const cachedCpuMs = ((cachedAfter.cpuSeconds - cachedBefore.cpuSeconds) * 1000) / Math.max(1, cachedSingle.requests);
+  const cachedUserMs = ((cachedAfter.userSeconds - cachedBefore.userSeconds) * 1000) / Math.max(1, cachedSingle.requests);
+  log('measuring the gateway idle (its background index reads)...');
+  const idleBefore = await gateway.usage();
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const idleCpuMsPerSecond = (((await gateway.usage()).cpuSeconds - idleBefore.cpuSeconds) * 1000) / 5;
 
   log('running the ceiling: scenario 1 straight to the simulators...');
   const graphToken = (
@@ -220,6 +259,17 @@ async function main(): Promise<void> {
   const ceiling = { rps: ceilingLatencies.length / seconds, p50: ceilingLatencies[Math.floor(ceilingLatencies.length / 2)] };
   await gateway.stop();
 
+  log('running every scenario against the gateway with the response cache off...');
+  const uncachedGateway = await startGatewayProcess(sims.endpoints, `cache: { listTtlSeconds: ${LIST_TTL_SECONDS}, responses: { enabled: false } }`);
+  await waitUntilReady(uncachedGateway.url);
+  const uncachedRows = await measureAll(uncachedGateway);
+  await uncachedGateway.stop();
+
+  log('running every scenario against the DataLoader baseline (Apollo Server 5, per-request DataLoaders over undici, no index)...');
+  const dataLoader = await startGatewayProcess(sims.endpoints, '', 'v8', 'bench/baseline/dataLoaderGateway.ts');
+  const dataLoaderRows = await measureAll(dataLoader, '/');
+  await dataLoader.stop();
+
   log('running the baseline: scenario 1 through plain Apollo resolvers (no DataLoader, no snapshots)...');
   const baseline = await startGatewayProcess(sims.endpoints, '', 'v8', 'bench/baseline/naiveGateway.ts');
   const baselineQuery = () => ({
@@ -259,12 +309,23 @@ async function main(): Promise<void> {
   const lines = [
     `Machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${concurrency} concurrent requests, ${seconds} s per scenario, upstream latency ${latency} ms; list TTL ${LIST_TTL_SECONDS} s.`,
     '',
-    '| scenario | req/s | p50 ms | p95 ms | p99 ms | upstream calls / request | upstream calls / min (background included) | gateway CPU | gateway RSS |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | req/s | p50 ms | p95 ms | p99 ms | gateway CPU ms / request | response cache hits | upstream calls / request | upstream calls / min (background included) | gateway CPU | gateway RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.callsPerRequest, 3)} | ${f(r.callsPerMinute, 0)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`,
+        `| ${r.name} | ${f(r.load.rps, 0)} | ${f(r.load.p50, 2)} | ${f(r.load.p95, 2)} | ${f(r.load.p99, 2)} | ${f(r.cpuMsPerRequest, 3)} | ${f(r.cacheHitShare * 100, 0)}% | ${f(r.callsPerRequest, 3)} | ${f(r.callsPerMinute, 0)} | ${f(r.cpuPercent, 0)}% | ${f(r.rssMb, 0)} MB |`,
     ),
+    '',
+    'Side by side (req/s, p99 ms, CPU ms per request): the gateway, the gateway with the response cache off, and the DataLoader baseline.',
+    '',
+    '| scenario | gateway | response cache off | DataLoader baseline | gateway / DataLoader |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r, i) => {
+      const cell = (x: Row) => `${f(x.load.rps, 0)} / ${f(x.load.p99, 1)} / ${f(x.cpuMsPerRequest, 3)}`;
+      return `| ${r.name} | ${cell(r)} | ${cell(uncachedRows[i])} | ${cell(dataLoaderRows[i])} | ${f(r.load.rps / dataLoaderRows[i].load.rps, 1)}x |`;
+    }),
+    '',
+    `A cached first page (scenario 1) with one client: ${f(cachedSingle.rps, 0)} req/s, p50 ${f(cachedSingle.p50, 3)} ms, ${f(cachedCpuMs, 3)} ms of gateway CPU per request (${f(cachedUserMs, 3)} ms in user space; the rest is the kernel's socket writes), of which ${f(idleCpuMsPerSecond / cachedSingle.rps, 3)} ms is the background index reads (${f(idleCpuMsPerSecond, 0)} ms of CPU per second when idle).`,
     '',
     `Ceiling (scenario 1's data straight from both simulators, in parallel): ${f(ceiling.rps, 0)} req/s, p50 ${f(ceiling.p50, 2)} ms.`,
     `Gateway overhead, scenario 1 (gateway p50 minus the direct upstream p50): ${f(s1.load.p50, 2)} - ${f(ceiling.p50, 2)} = ${f(s1.load.p50 - ceiling.p50, 2)} ms; upstream time inside the gateway per request ${f(s1.upstreamMsPerRequest, 2)} ms; with one client: p50 ${f(single.p50, 2)} ms, p99 ${f(single.p99, 2)} ms.`,

@@ -1,14 +1,17 @@
 /**
- * npm run soak [-- --seconds 60]: a bounded run of mixed queries and mutations against the
- * gateway (its own process) while faults toggle on the simulated upstreams. Loopback only.
- * Prints requests served, HTTP statuses and error codes seen, and the gateway's memory at
- * start and end.
+ * npm run soak [-- --seconds 600]: a bounded run of mixed queries and mutations against two
+ * gateway replicas (their own processes) sharing a Redis of the soak's own (a redis-server on a
+ * free port, never the machine's shared one), while faults toggle every 5 s on the simulated
+ * upstreams and on that Redis (paused, then killed and started again, empty). Loopback only.
+ * Prints requests served, HTTP statuses and error codes seen, and the replicas' memory every minute.
  */
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { startSimulators } from '../src/simulators/startSimulators';
+import { encodeGlobalId } from '../src/ids';
 import type { FaultSettings } from '../src/simulators/common/faults';
-import { startGatewayProcess } from './gatewayProcess';
+import { startOwnRedis } from '../test/support/ownRedis';
+import { startGatewayProcess, type GatewayProcess } from './gatewayProcess';
 
 const QUERIES = [
   { weight: 4, query: 'query Page($after: String) { restoreSessions(first: 50, after: $after) { pageInfo { endCursor } nodes { id status vendor } } }' },
@@ -44,15 +47,24 @@ async function main(): Promise<void> {
   if (!(seconds > 0 && seconds <= 3600) || !(concurrency > 0 && concurrency <= 64)) throw new Error('--seconds 1..3600, --concurrency 1..64');
 
   const sims = await startSimulators({ graph: { sessionCount: 2000 }, veeam: { sessionCount: 2000, tls: false } });
-  const gateway = await startGatewayProcess(sims, 'cache: { listTtlSeconds: 2 }');
-  const pool = new Pool(gateway.url, { connections: concurrency });
+  const redis = await startOwnRedis();
+  const replicas: GatewayProcess[] = [];
+  for (let i = 0; i < 2; i++) replicas.push(await startGatewayProcess(sims, `cache: { listTtlSeconds: 2, redis: { url: "${redis.url}" } }`));
+  const pools = replicas.map((r) => new Pool(r.url, { connections: concurrency }));
   const statuses = new Map<number, number>();
   const codes = new Map<string, number>();
   let served = 0;
   let transportErrors = 0;
   const ids: string[] = [];
-  const start = await gateway.usage();
-  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  const deadline = started + seconds * 1000;
+  const rss: Array<{ minute: number; mb: number[] }> = [{ minute: 0, mb: await Promise.all(replicas.map(async (r) => (await r.usage()).rssBytes / 1048576)) }];
+  const rssTimer = setInterval(() => {
+    const minute = Math.round((Date.now() - started) / 60_000);
+    void Promise.all(replicas.map(async (r) => (await r.usage()).rssBytes / 1048576)).then((mb) => rss.push({ minute, mb }));
+  }, 60_000);
+  const redisEvents: string[] = [];
+  let redisSlot = 0;
   const bag = QUERIES.flatMap((q) => Array.from({ length: q.weight }, () => q));
 
   const faultTimer = setInterval(() => {
@@ -60,9 +72,20 @@ async function main(): Promise<void> {
       sim.server.faults.reset();
       sim.server.faults.update(FAULTS[Math.floor(Math.random() * FAULTS.length)]);
     }
+    // Redis: well for six slots, paused for one, well for six, killed (and started again, empty) after one.
+    redisSlot = (redisSlot + 1) % 14;
+    if (redisSlot === 6) {
+      redis.pause();
+      redisEvents.push('paused');
+    } else if (redisSlot === 7) redis.resume();
+    else if (redisSlot === 13) {
+      redisEvents.push('killed');
+      void redis.kill();
+    } else if (redisSlot === 0 && redisEvents.length > 0 && redisEvents[redisEvents.length - 1] === 'killed') void redis.restart();
   }, 5000);
 
-  const worker = async () => {
+  const worker = async (w: number) => {
+    const pool = pools[w % pools.length];
     let after: string | null = null;
     while (Date.now() < deadline) {
       const pick = bag[Math.floor(Math.random() * bag.length)];
@@ -73,7 +96,7 @@ async function main(): Promise<void> {
         const working = sims.veeam.addSession({ state: 'Working' });
         body = JSON.stringify({
           query: 'mutation Stop($id: ID!) { stopRestoreSession(id: $id) { restoreSession { status } } }',
-          variables: { id: Buffer.from(`rs1:vbo-eu:${working.id}`).toString('base64url') },
+          variables: { id: encodeGlobalId('vbo-eu', working.id) },
         });
       } else {
         body = JSON.stringify({ query: pick.query, variables });
@@ -95,18 +118,21 @@ async function main(): Promise<void> {
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   clearInterval(faultTimer);
+  clearInterval(rssTimer);
   for (const sim of [sims.graph, sims.veeam]) sim.server.faults.reset();
-  const end = await gateway.usage();
-  await pool.close();
-  await gateway.stop();
+  redis.resume();
+  rss.push({ minute: Math.round((Date.now() - started) / 600) / 100, mb: await Promise.all(replicas.map(async (r) => (await r.usage()).rssBytes / 1048576)) });
+  const cpu = await Promise.all(replicas.map(async (r) => (await r.usage()).cpuSeconds));
+  await Promise.all(pools.map((p) => p.close()));
+  await Promise.all(replicas.map((r) => r.stop()));
+  await redis.kill();
   await sims.close();
 
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   process.stdout.write(
     [
-      `soak: ${seconds} s, ${concurrency} concurrent clients, faults toggling every 5 s`,
+      `soak: ${seconds} s, ${concurrency} concurrent clients over 2 replicas, upstream faults toggling every 5 s; own Redis ${redisEvents.filter((e) => e === 'paused').length}x paused for 5 s, ${redisEvents.filter((e) => e === 'killed').length}x killed and restarted empty after 5 s`,
       `requests served      ${served} (${(served / seconds).toFixed(0)}/s), transport errors ${transportErrors}`,
       `HTTP statuses        ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}`,
       `error codes          ${
@@ -115,8 +141,8 @@ async function main(): Promise<void> {
           .map(([c, n]) => `${c}: ${n}`)
           .join(', ') || 'none'
       }`,
-      `gateway RSS          start ${mb(start.rssBytes)}, end ${mb(end.rssBytes)}`,
-      `gateway CPU          ${(end.cpuSeconds - start.cpuSeconds).toFixed(1)} s`,
+      `replica RSS (MB)     ${rss.map((r) => `${r.minute} min: ${r.mb.map((m) => m.toFixed(0)).join(' / ')}`).join('; ')}`,
+      `replica CPU          ${cpu.map((c) => `${c.toFixed(1)} s`).join(' / ')}`,
       '',
     ].join('\n'),
   );

@@ -12,6 +12,7 @@ import { createFormatError } from './plugins/formatError';
 import { operationChecksPlugin } from './plugins/operationChecks';
 import { partialFailuresPlugin } from './plugins/partialFailures';
 import { requestMetricsPlugin } from './plugins/requestMetrics';
+import { responseCachePlugin } from './plugins/responseCache';
 import type { SecretRedactor } from './redaction';
 
 /** A registered automatic persisted query is kept a day after its last registration. */
@@ -29,6 +30,8 @@ export function createApolloServer(
     persisted: PersistedDocuments | null;
     /** Where automatic persisted queries live: Redis when configured, else Apollo's bounded in-memory LRU. */
     apqCache: KeyValueCache<string> | undefined;
+    /** Whether the response cache is on (its Apollo half then runs on every request). */
+    responseCache: boolean;
   },
 ): ApolloServer<GatewayContext> {
   const { limits } = config.server;
@@ -55,6 +58,7 @@ export function createApolloServer(
       operationChecksPlugin(limits.cost),
       partialFailuresPlugin(deps.redactor),
       requestMetricsPlugin(deps.metrics, deps.operationLabels),
+      ...(deps.responseCache ? [responseCachePlugin(schema)] : []),
     ],
   });
 }

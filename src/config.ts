@@ -138,6 +138,7 @@ const configSchema = z
         sessionTtlSeconds: z.number().min(0).max(3600).default(5),
         /** Terminal sessions (and their parts) change no more. */
         terminalSessionTtlSeconds: z.number().min(0).max(86_400).default(300),
+        /** What changes rarely: Veeam organisations, and discovery's catalogue (backup jobs, protected items, what a restore point holds). */
         organizationTtlSeconds: z.number().min(0).max(86_400).default(300),
         /** How long an id an upstream does not know is remembered as unknown. */
         notFoundTtlSeconds: z.number().min(0).max(3600).default(30),
@@ -148,6 +149,21 @@ const configSchema = z
           .int()
           .min(1_048_576)
           .default(128 * 1_048_576),
+        /** Whole answers to queries served from the session index, dropped exactly when what they read changes. */
+        responses: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Bytes of serialized answers held in memory (with Redis, also the bound of this replica's copy). */
+            maxBytes: z
+              .number()
+              .int()
+              .min(1_048_576)
+              .default(32 * 1_048_576),
+            /** Largest single answer kept; bigger answers are computed every time. */
+            maxEntryBytes: z.number().int().min(1024).default(1_048_576),
+          })
+          .strict()
+          .prefault({}),
         /** Redis shared by several replicas (ioredis URL, e.g. redis://redis:6379/0); in-memory when absent. */
         redis: z
           .object({

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { makeExecutableSchema, type IExecutableSchemaDefinition } from '@graphql-tools/schema';
 import type { Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { DestinationStream } from 'pino';
 import { createApolloServer } from './apollo';
 import { createCallerAuthenticator } from './auth/callerAuth';
+import type { CacheStore } from './cache/cacheStore';
+import { ResponseCache } from './cache/responseCache';
 import { systemClock, type Clock } from './clock';
 import type { GatewayConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
@@ -19,6 +24,28 @@ import { loadTypeDefs } from './schema';
 import { createServices, redactorFor } from './services';
 
 export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * The response cache, when enabled: answers keyed by what they read, dropped as soon as an index
+ * they read changes. The build id keeps replicas of different builds (a rolling deploy) apart.
+ */
+function createResponseCache(config: GatewayConfig, services: GatewayServices, shared: CacheStore | null, metrics: GatewayMetrics): ResponseCache | null {
+  const options = config.cache.responses;
+  if (!options.enabled) return null;
+  const { version } = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  const buildId = createHash('sha256').update(`${version}\n${loadTypeDefs()}`).digest('base64url');
+  const responses = new ResponseCache(
+    { maxBytes: options.maxBytes, maxEntryBytes: options.maxEntryBytes, buildId },
+    (sourceId) => services.indexes.index(sourceId)?.contentVersion ?? null,
+    shared,
+    services.clock,
+    metrics,
+  );
+  services.indexes.onChange((changes) => {
+    for (const sourceId of new Set(changes.map((c) => c.session.sourceId))) responses.sourceChanged(sourceId);
+  });
+  return responses;
+}
 
 /** The manifest, checked before anything starts; its operation names keep their own metric labels. */
 function loadPersistedDocuments(config: GatewayConfig, schema: GraphQLSchema, logger: Logger, labels: OperationLabels): PersistedDocuments | null {
@@ -77,7 +104,16 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const persisted = loadPersistedDocuments(config, schema, logger, operationLabels);
   const { services, cache } = createServices(config, { metrics, logger, redactor, clock });
   const { indexes, connectors } = services;
-  const apollo = createApolloServer(schema, config, { logger, redactor, metrics, operationLabels, persisted, apqCache: cache.apq });
+  const responses = createResponseCache(config, services, cache.shared, metrics);
+  const apollo = createApolloServer(schema, config, {
+    logger,
+    redactor,
+    metrics,
+    operationLabels,
+    persisted,
+    apqCache: cache.apq,
+    responseCache: responses !== null,
+  });
   await apollo.start();
 
   let stopping = false;
@@ -87,7 +123,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
   const started = Promise.all([...connectors.keys()].flatMap((id) => indexes.index(id)?.warmed ?? [])).then(() => undefined);
   const lifecycle = (): LifecycleState => (stopping ? 'stopping' : indexes.firstReadsDone ? 'ready' : 'warming');
   const authenticator = createCallerAuthenticator(config.auth);
-  const app = createHttpApp({ config, services, apollo, authenticator, persisted, graphqlPath: GRAPHQL_PATH, lifecycle });
+  const app = createHttpApp({ config, services, apollo, authenticator, persisted, responses, operationLabels, graphqlPath: GRAPHQL_PATH, lifecycle });
 
   const subscriptionServers: Array<ReturnType<typeof createSubscriptionServer>> = [];
   const closeSubscriptions = async () => {

@@ -59,8 +59,25 @@ export class GatewayMetrics {
   });
   readonly cacheRequests = new Counter({
     name: 'gateway_cache_requests_total',
-    help: 'Cache lookups by cache (session, organizations, events, artifacts, statistics, snapshot) and result (hit, miss).',
+    help: 'Cache lookups by cache (session, organizations, events, artifacts, statistics, snapshot, protectedItems, jobs, restorePointContents, inflight) and result (hit, miss).',
     labelNames: ['cache', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly responseCacheRequests = new Counter({
+    name: 'gateway_response_cache_requests_total',
+    help: 'Queries that could use the response cache, by result: hit (memory), shared_hit (Redis), not_modified (304), miss, uncacheable.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly responseCacheBytes = new Gauge({
+    name: 'gateway_response_cache_bytes',
+    help: 'Bytes of cached answers held in this replica’s memory.',
+    registers: [this.registry],
+  });
+  readonly responseCacheEvictions = new Counter({
+    name: 'gateway_response_cache_evictions_total',
+    help: 'Cached answers dropped from memory, by reason: changed (what they read changed), expired, evicted (to stay within maxBytes).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 

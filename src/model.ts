@@ -111,6 +111,8 @@ export interface VeeamOrganizationModel {
   id: string;
   name: string;
   type: string | null;
+  /** The Veeam server (source) that lists it. */
+  sourceId: string;
 }
 
 export interface VeeamEventModel {
@@ -155,3 +157,62 @@ export interface RestoreSessionStatsModel {
 }
 
 export const TERMINAL_STATUSES: ReadonlySet<RestoreSessionStatusValue> = new Set(['COMPLETED', 'COMPLETED_WITH_ISSUES', 'FAILED']);
+
+// ---------------------------------------------------------------------------------------------
+// Discovery: what the sources protect, and the restore points a restore starts from.
+
+export type ProtectedItemKindValue = 'MAILBOX' | 'ONEDRIVE' | 'SITE' | 'USER' | 'GROUP' | 'TEAM';
+
+/** Something a source backs up (a Graph protection unit, a Veeam protected object), as discovery found it. */
+export interface ProtectedItemModel {
+  __typename: 'ProtectedItem';
+  /** Global id (opaque): source, kind and the vendor's id. */
+  id: string;
+  vendorId: string;
+  sourceId: string;
+  vendor: VendorValue;
+  kind: ProtectedItemKindValue;
+  displayName: string;
+  /** E-mail address or site URL, where the vendor gives one. */
+  address: string | null;
+  /** Veeam: the organisation's GUID; null for Graph. */
+  organizationId: string | null;
+  /** Veeam v6/v7: the backup job whose restore points hold the item (its points are found through the job). */
+  jobId: string | null;
+  /** Graph: the protection policy's display name; null for Veeam. */
+  policyName: string | null;
+  /** Graph: the protection unit's status as sent (e.g. `protected`); null for Veeam. */
+  protectionStatus: string | null;
+}
+
+/** A point in time one protected item can be restored to. */
+export interface RestorePointModel {
+  /** Global id (opaque): source, item and the vendor's restore point id. */
+  id: string;
+  vendorId: string;
+  sourceId: string;
+  vendor: VendorValue;
+  createdAt: Instant;
+  /** Graph's expirationDateTime; null for Veeam (retention is the repository's). */
+  expiresAt: Instant | null;
+  protectedItem: ProtectedItemModel;
+}
+
+/** A Veeam backup job. */
+export interface VeeamJobModel {
+  id: string;
+  sourceId: string;
+  name: string;
+  description: string | null;
+  /** v8 sends it on the job; on v6/v7 it is the organisation the job was listed under. */
+  organizationId: string | null;
+  lastRun: Instant | null;
+  nextRun: Instant | null;
+  /** v8 only. */
+  lastBackup: Instant | null;
+  lastStatus: string | null;
+  isEnabled: boolean | null;
+}
+
+/** Whatever `node(id)` can return. */
+export type NodeModel = RestoreSessionModel | ProtectedItemModel;

@@ -20,6 +20,12 @@ export const cacheKeys = {
   artifacts: (scope: string, vendorId: string) => `rsgw:v1:artifacts:${scope}:${vendorId.toLowerCase()}`,
   statistics: (scope: string, vendorId: string) => `rsgw:v1:statistics:${scope}:${vendorId.toLowerCase()}`,
   snapshot: (scope: string) => `rsgw:v1:snapshot:${scope}`,
+  /** Every item a source protects (its discovery catalogue). */
+  protectedItems: (scope: string) => `rsgw:v1:protected:${scope}`,
+  /** A Veeam server's backup jobs. */
+  jobs: (scope: string) => `rsgw:v1:jobs:${scope}`,
+  /** What one Veeam v6/v7 restore point holds of one kind (`mailboxes`, `webs` …): it never changes. */
+  restorePointContents: (scope: string, restorePointId: string, list: string) => `rsgw:v1:rpcontents:${scope}:${restorePointId.toLowerCase()}:${list}`,
 };
 
 /** The Redis channel on which replicas tell each other to drop a source's snapshot. */

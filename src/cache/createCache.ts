@@ -17,6 +17,8 @@ export interface GatewayCache {
   entities: EntityCache;
   /** With Redis: the shared session index (lease, shared copy, change log). */
   replication: IndexReplication | null;
+  /** With Redis: the store replicas share (answers of the response cache live there too). */
+  shared: CacheStore | null;
   /** With Redis: automatic persisted queries shared by every replica (a query registered on one runs by hash on all). */
   apq: KeyValueCache<string> | undefined;
   /** Resolves once Redis answers, or after the connect timeout (the gateway then starts without it). */
@@ -34,7 +36,14 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
   };
   if (!config.redis) {
     const store = new MemoryCacheStore({ maxEntries: config.maxEntries, maxBytes: config.maxBytes }, clock);
-    return { entities: new EntityCache(store, ttls, metrics), replication: null, apq: undefined, ready: Promise.resolve(), close: () => store.close() };
+    return {
+      entities: new EntityCache(store, ttls, metrics, clock),
+      replication: null,
+      shared: null,
+      apq: undefined,
+      ready: Promise.resolve(),
+      close: () => store.close(),
+    };
   }
   // Rate-limited: a Redis outage must not flood the log; the gateway answers from upstreams meanwhile.
   const errorLog = new LogThrottle(1, 10_000, clock);
@@ -81,8 +90,9 @@ export function createCache(config: GatewayConfig['cache'], metrics: GatewayMetr
     });
   const ready = Promise.all([connected(client), connected(bulk)]).then(() => undefined);
   return {
-    entities: new EntityCache(store, ttls, metrics),
+    entities: new EntityCache(store, ttls, metrics, clock),
     replication,
+    shared: store,
     apq: keyValueCacheOver(store, 'rsgw:v1:apq:'),
     ready,
     close: async () => {

@@ -1,7 +1,20 @@
+import type { Clock } from '../clock';
 import type { GatewayMetrics } from '../metrics';
 import type { CacheStore } from './cacheStore';
+import { responseReads } from './responseReads';
 
-export type CachedKind = 'session' | 'organizations' | 'events' | 'artifacts' | 'statistics' | 'snapshot';
+/** How a value is stored: with its expiry, so an answer built from it knows how long it holds. */
+interface Stored<T> {
+  v: T;
+  /** Expiry (ms, by the gateway's clock). */
+  x: number;
+}
+
+function isStored<T>(value: unknown): value is Stored<T> {
+  return typeof value === 'object' && value !== null && 'v' in value && typeof (value as { x?: unknown }).x === 'number';
+}
+
+export type CachedKind = 'session' | 'organizations' | 'events' | 'artifacts' | 'statistics' | 'snapshot' | 'protectedItems' | 'jobs' | 'restorePointContents';
 
 export interface CacheTtls {
   /** Sessions (and their events, artifacts, statistics) that may still change. */
@@ -16,7 +29,8 @@ export interface CacheTtls {
 /**
  * Upstream answers cached across requests (the per-request DataLoaders sit in front of it and
  * dedupe within a request). TTLs depend on what is cached: a terminal session lives longer than a
- * running one. Counts hits and misses per kind.
+ * running one. Counts hits and misses per kind. Every value used while a cacheable answer is
+ * computed reports its expiry to that answer (`responseReads`).
  */
 export class EntityCache {
   /** Keys being loaded right now, by any request: a second request waits for the first load. */
@@ -26,19 +40,29 @@ export class EntityCache {
     readonly store: CacheStore,
     readonly ttls: CacheTtls,
     private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {}
 
   async getMany<T>(kind: CachedKind, keys: readonly string[]): Promise<Array<T | undefined>> {
-    const values = await this.store.getMany<T>(keys);
+    const stored = await this.store.getMany<unknown>(keys);
+    const reads = responseReads();
     let hits = 0;
-    for (const v of values) if (v !== undefined) hits++;
+    const values = stored.map((entry) => {
+      // Anything else is a miss (an entry written by an older gateway, or damaged).
+      if (!isStored<T>(entry)) return undefined;
+      hits++;
+      reads?.entity(entry.x);
+      return entry.v;
+    });
     if (hits > 0) this.metrics.cacheRequests.inc({ cache: kind, result: 'hit' }, hits);
     if (values.length - hits > 0) this.metrics.cacheRequests.inc({ cache: kind, result: 'miss' }, values.length - hits);
     return values;
   }
 
   set(key: string, value: unknown, ttlMs: number): Promise<void> {
-    return this.store.set(key, value, ttlMs);
+    const expiresAt = this.clock.now() + Math.max(0, ttlMs);
+    responseReads()?.entity(expiresAt);
+    return this.store.set(key, { v: value, x: expiresAt } satisfies Stored<unknown>, ttlMs);
   }
 
   delete(keys: readonly string[]): Promise<void> {
@@ -73,7 +97,11 @@ export class EntityCache {
         this.metrics.cacheRequests.inc({ cache: 'inflight', result: 'hit' });
         waiting.push(
           inFlight.then(
-            (v) => void (result[i] = v),
+            (v) => {
+              result[i] = v;
+              // Stored by the request that loaded it, with this expiry.
+              responseReads()?.entity(this.clock.now() + Math.max(0, ttlOf(v, items[i])));
+            },
             (err: Error) => void (result[i] = err),
           ),
         );
@@ -102,6 +130,8 @@ export class EntityCache {
             if (!(value instanceof Error) && value !== undefined) {
               const ttl = ttlOf(value, items[index]);
               if (ttl > 0) await this.set(keys[index], value, ttl);
+              // Not kept at all: an answer built from it is good for no time.
+              else responseReads()?.entity(this.clock.now());
             }
           }),
         );

@@ -8,7 +8,10 @@ import { createContext, type GatewayContext, type GatewayServices } from '../con
 import { mountGraphiql } from '../graphiql/routes';
 import type { PersistedDocuments } from '../operations/persistedDocuments';
 import { bodyErrors, callerAuthentication, closeWhileStopping, documentGuard, requestScopeMiddleware } from './middleware';
+import type { ResponseCache } from '../cache/responseCache';
+import type { OperationLabels } from '../metrics';
 import { corsFor } from './cors';
+import { responseCacheMiddleware } from './responseCache';
 import { persistedDocumentsMiddleware } from './persistedDocuments';
 import { mountProbes, type LifecycleState } from './probes';
 import { requestScope } from './requestScope';
@@ -21,6 +24,8 @@ export interface HttpAppDeps {
   apollo: ApolloServer<GatewayContext>;
   authenticator: CallerAuthenticator;
   persisted: PersistedDocuments | null;
+  responses: ResponseCache | null;
+  operationLabels: OperationLabels;
   graphqlPath: string;
   lifecycle: () => LifecycleState;
 }
@@ -52,6 +57,18 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     express.json({ limit: config.server.bodyLimitBytes }),
     ...(deps.persisted ? [persistedDocumentsMiddleware(deps.persisted)] : []),
     documentGuard(),
+    ...(deps.responses
+      ? [
+          responseCacheMiddleware({
+            cache: deps.responses,
+            callerOf: (req) => auth.callerOf(req),
+            publicAnswers: config.auth.mode === 'none',
+            metrics: services.metrics,
+            labels: deps.operationLabels,
+            logger: services.logger,
+          }),
+        ]
+      : []),
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<GatewayContext> => {
         const scope = requestScope.getStore();

@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import type { GatewayError } from '../errors';
 import type { RestoreSessionModel, SourceModel } from '../model';
 import { compareSessions } from '../listing/order';
+import { ContentDigest } from '../util/contentDigest';
 import { sameData } from '../util/sameData';
 
 export type SyncStateValue = 'WARMING' | 'LIVE' | 'FAILED';
@@ -35,6 +36,8 @@ interface Entry {
   session: RestoreSessionModel;
   /** When this entry last changed, by the index's clock: older reads never overwrite newer data. */
   updatedAt: number;
+  /** The session's share of the content digest. */
+  hash: readonly [number, number];
 }
 
 const key = (vendorId: string) => vendorId.toLowerCase();
@@ -56,6 +59,7 @@ export class SessionIndex {
   private firstReadEnded = false;
   /** Bumped on every change: anything derived from the index is valid for one version. */
   version = 0;
+  private readonly digest = new ContentDigest();
   status: SyncStatus = { state: 'WARMING', lastFullReadAt: null, lastChangeAt: null, coveredAt: null, lastError: null, loading: 0 };
 
   constructor(
@@ -72,6 +76,15 @@ export class SessionIndex {
   /** True once a complete read has filled the index (later failures do not empty it). */
   get isWarm(): boolean {
     return this.status.lastFullReadAt !== null;
+  }
+
+  /**
+   * Names what the index answers with now, the same on every replica holding the same sessions in
+   * the same state: its sync state, its size and a digest of its sessions. Answers computed from
+   * the index are cached under it (`cache/responseCache.ts`).
+   */
+  get contentVersion(): string {
+    return `${this.status.state}:${this.entries.size}:${this.digest.toString()}`;
   }
 
   get(vendorId: string): RestoreSessionModel | null {
@@ -126,7 +139,10 @@ export class SessionIndex {
       const entry = this.entries.get(k);
       if (entry && entry.updatedAt > readAt) continue;
       if (entry && sameData(entry.session, session)) continue;
-      this.entries.set(k, { session, updatedAt: now });
+      if (entry) this.digest.remove(entry.hash);
+      const hash = ContentDigest.hashOf(session);
+      this.digest.add(hash);
+      this.entries.set(k, { session, updatedAt: now, hash });
       changes.push(entry ? { kind: 'UPDATED', session, previous: entry.session } : { kind: 'CREATED', session });
     }
     for (const vendorId of removals) {
@@ -134,6 +150,7 @@ export class SessionIndex {
       const entry = this.entries.get(k);
       if (!entry) continue;
       this.entries.delete(k);
+      this.digest.remove(entry.hash);
       changes.push({ kind: 'REMOVED', session: entry.session });
     }
     this.changed(changes);
@@ -157,7 +174,12 @@ export class SessionIndex {
   load(sessions: readonly RestoreSessionModel[], status: SyncStatus): void {
     const now = this.clock.now();
     this.entries.clear();
-    for (const session of sessions) this.entries.set(key(session.vendorId), { session, updatedAt: now });
+    this.digest.clear();
+    for (const session of sessions) {
+      const hash = ContentDigest.hashOf(session);
+      this.digest.add(hash);
+      this.entries.set(key(session.vendorId), { session, updatedAt: now, hash });
+    }
     this.bump();
     this.setStatus(status);
   }

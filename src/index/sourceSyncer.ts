@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock';
 import { GatewayError, sourceError } from '../errors';
 import type { Logger } from '../logger';
@@ -48,7 +49,14 @@ class Stopped extends Error {}
  * Driven by the injected clock; `stop()` cancels what is in flight.
  */
 export class SourceSyncer {
-  private readonly abort = new AbortController();
+  /** One signal for every read of the source (dozens at once: reads by id run in parallel), so no listener limit. */
+  private static sharedAbort(): AbortController {
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    return controller;
+  }
+
+  private readonly abort = SourceSyncer.sharedAbort();
   private readonly running: Array<Promise<void>> = [];
   private readonly failureLog: LogThrottle;
   private lastFull = { startedAt: null as number | null };

@@ -1,3 +1,4 @@
+import { responseReads } from '../cache/responseReads';
 import { sourceError, type GatewayError } from '../errors';
 import type { SessionIndex } from '../index/sessionIndex';
 import type { SessionIndexes } from '../index/sessionIndexes';
@@ -100,6 +101,7 @@ export class RestoreSessionDirectory {
     for (const source of selected) {
       const index = this.indexes.index(source.id);
       if (!index) continue;
+      responseReads()?.index(source.id, index.contentVersion);
       const problem = unavailability(index);
       if (problem) {
         onFailure(source, problem);

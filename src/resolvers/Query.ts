@@ -1,19 +1,15 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { responseReads } from '../cache/responseReads';
 import type { GatewayContext } from '../context';
 import { badUserInput } from '../errors';
-import { decodeGlobalId, type DecodedGlobalId } from '../ids';
+import { decodeGlobalId, parseProtectedItemId, parseRestorePointId, type DecodedGlobalId, type ProtectedItemRef } from '../ids';
 import { decodeKeysetCursor } from '../listing/cursor';
 import { unavailability } from '../listing/directory';
 import { compileFilter } from '../listing/filter';
-import type { RestoreSessionModel } from '../model';
+import type { NodeModel, RestoreSessionModel } from '../model';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { checkFirst } from './connections';
-
-function pathOf(info: GraphQLResolveInfo): Array<string | number> {
-  const path: Array<string | number> = [];
-  for (let p: GraphQLResolveInfo['path'] | undefined = info.path; p; p = p.prev) path.unshift(p.key);
-  return path;
-}
+import { loadProtectedItem } from './discovery';
+import { pathOf } from './resolvePath';
 
 /**
  * A session by decoded id. A warm source answers from its index (null for an id it does not
@@ -23,6 +19,8 @@ function pathOf(info: GraphQLResolveInfo): Array<string | number> {
 export async function loadSession(ctx: GatewayContext, id: DecodedGlobalId): Promise<RestoreSessionModel | null> {
   const index = ctx.services.indexes.index(id.sourceId);
   if (!index) return null;
+  // Whichever way it is answered, a cached answer is dropped once this index changes (or warms up).
+  responseReads()?.index(id.sourceId, index.contentVersion);
   if (!index.isWarm) return ctx.loaders.sessions(id.sourceId).load(id.vendorId);
   if (index.status.state === 'FAILED') {
     const problem = unavailability(index);
@@ -31,20 +29,35 @@ export async function loadSession(ctx: GatewayContext, id: DecodedGlobalId): Pro
   return index.get(id.vendorId);
 }
 
+/** What a node id names: a restore session or a protected item (restore points are not nodes). */
+type NodeRef = { session: DecodedGlobalId } | { protectedItem: ProtectedItemRef };
+
+function decodeNodeId(id: string, argument: string): NodeRef {
+  const protectedItem = parseProtectedItemId(id);
+  if (protectedItem) return { protectedItem };
+  if (parseRestorePointId(id))
+    throw badUserInput(argument, `'${id.slice(0, 80)}' is a restore point id; restore points are not nodes (read them through ProtectedItem.restorePoints).`);
+  return { session: decodeGlobalId(id, argument) };
+}
+
+function loadNode(ctx: GatewayContext, ref: NodeRef): Promise<NodeModel | null> {
+  return 'protectedItem' in ref ? loadProtectedItem(ctx, ref.protectedItem) : loadSession(ctx, ref.session);
+}
+
 /** graphql-js turns an Error standing in a list into null at that index plus an error for it. */
-function errorInList(err: unknown): RestoreSessionModel | null {
-  return (err instanceof Error ? err : new Error(String(err))) as unknown as RestoreSessionModel;
+function errorInList(err: unknown): NodeModel | null {
+  return (err instanceof Error ? err : new Error(String(err))) as unknown as NodeModel;
 }
 
 export const Query: Pick<QueryResolvers, 'node' | 'nodes' | 'restoreSession' | 'restoreSessions' | 'restoreSessionStats' | 'sources'> = {
-  node: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
+  node: (_parent, { id }, ctx) => loadNode(ctx, decodeNodeId(id, 'id')),
   restoreSession: (_parent, { id }, ctx) => loadSession(ctx, decodeGlobalId(id, 'id')),
   nodes: (_parent, { ids }, ctx) => {
     const { maxIds } = ctx.services.limits;
     if (ids.length > maxIds) throw badUserInput('ids', `At most ${maxIds} ids per request; got ${ids.length}.`);
     // A malformed id fails the whole field (contract §2); missing ones are null.
-    const decoded = ids.map((id) => decodeGlobalId(id, 'ids'));
-    return Promise.all(decoded.map((id) => loadSession(ctx, id).catch(errorInList)));
+    const decoded = ids.map((id) => decodeNodeId(id, 'ids'));
+    return Promise.all(decoded.map((ref) => loadNode(ctx, ref).catch(errorInList)));
   },
   restoreSessions: (_parent, { first, after, filter }, ctx, info) => {
     const size = checkFirst(first);

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../__generated__/resolvers-types';
 import { vendorResolvers } from '../upstreams/registry';
+import { discoveryResolvers } from './discovery';
 import { Mutation } from './Mutation';
 import { Query } from './Query';
 import { Subscription } from './Subscription';
@@ -21,4 +22,8 @@ function merge(...maps: Resolvers[]): Resolvers {
   return merged;
 }
 
-export const resolvers: Resolvers = merge({ DateTime: DateTimeScalar, Query, Mutation, Subscription, ...typeResolvers }, ...vendorResolvers);
+export const resolvers: Resolvers = merge(
+  { DateTime: DateTimeScalar, Query, Mutation, Subscription, ...typeResolvers },
+  discoveryResolvers,
+  ...vendorResolvers,
+);

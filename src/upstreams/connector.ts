@@ -1,4 +1,5 @@
 import type { ProgressModel, RestoreSessionModel, RestoreSessionStatusValue, SourceModel } from '../model';
+import type { SourceDiscovery } from './discovery';
 import type { SourceHealthTracker } from './health';
 
 /** What an upstream write came to, before the gateway turns it into a payload or a contract error. */
@@ -63,5 +64,7 @@ export interface SourceConnector {
   readonly actions: Partial<Record<SessionActionName, SessionAction>>;
   /** Why this vendor has no such action, in words for an INVALID_STATE answer. */
   explainUnsupported(action: SessionActionName): string;
+  /** What the source protects and its restore points; absent for a vendor without discovery. */
+  readonly discovery?: SourceDiscovery;
   close(): Promise<void>;
 }

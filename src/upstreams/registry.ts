@@ -7,6 +7,7 @@ import type { GraphSourceConfig } from './msgraph/config';
 import { graphResolvers } from './msgraph/resolvers';
 import { VeeamConnector } from './veeam/client';
 import type { VeeamSourceConfig } from './veeam/config';
+import { veeamDiscoveryResolvers } from './veeam/discoveryResolvers';
 import { veeamResolvers } from './veeam/resolvers';
 
 /** What a vendor brings: its connector, the secrets in its configuration, and its part of the schema's resolvers. */
@@ -14,7 +15,8 @@ export interface VendorModule<C extends SourceConfig> {
   createConnector(config: C, deps: ConnectorDeps): SourceConnector;
   /** Configured secrets, so none can reach a log line or an error message. */
   secretsOf(config: C): Array<string | undefined>;
-  resolvers: Resolvers;
+  /** Its parts of the schema's resolvers (merged type by type). */
+  resolvers: Resolvers[];
 }
 
 /**
@@ -26,12 +28,12 @@ export const VENDORS: { [V in SourceConfig['vendor']]: VendorModule<Extract<Sour
   msgraph: {
     createConnector: (config: GraphSourceConfig, deps) => new GraphConnector(config, deps),
     secretsOf: (config) => [config.auth.clientSecret],
-    resolvers: graphResolvers,
+    resolvers: [graphResolvers],
   },
   veeam: {
     createConnector: (config: VeeamSourceConfig, deps) => new VeeamConnector(config, deps),
     secretsOf: (config) => [config.auth.password],
-    resolvers: veeamResolvers,
+    resolvers: [veeamResolvers, veeamDiscoveryResolvers],
   },
 };
 
@@ -47,4 +49,4 @@ export function secretsOf(config: SourceConfig): Array<string | undefined> {
   return moduleOf(config).secretsOf(config);
 }
 
-export const vendorResolvers: Resolvers[] = Object.values(VENDORS).map((v) => v.resolvers);
+export const vendorResolvers: Resolvers[] = Object.values(VENDORS).flatMap((v) => v.resolvers);

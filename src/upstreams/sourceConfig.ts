@@ -63,4 +63,9 @@ export const commonSource = {
     .default(32 * 1_048_576),
   /** Keep-alive connections per upstream origin. */
   connections: z.number().int().min(1).max(256).default(16),
+  /**
+   * Upstream calls one GraphQL request may make to this source to find restore points (Graph
+   * searches answer at most 5 points each); fields that need more answer QUERY_TOO_COMPLEX.
+   */
+  maxDiscoveryCallsPerRequest: z.number().int().min(1).max(10_000).default(100),
 };

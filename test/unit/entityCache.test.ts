@@ -6,7 +6,10 @@ import { ManualClock } from '../support/manualClock';
 const ttls = { liveMs: 5_000, terminalMs: 300_000, organizationsMs: 300_000, notFoundMs: 30_000 };
 
 describe('entity cache read-through', () => {
-  const make = () => new EntityCache(new MemoryCacheStore({ maxEntries: 1000, maxBytes: 10_000_000 }, new ManualClock()), ttls, new GatewayMetrics());
+  const make = () => {
+    const clock = new ManualClock();
+    return new EntityCache(new MemoryCacheStore({ maxEntries: 1000, maxBytes: 10_000_000 }, clock), ttls, new GatewayMetrics(), clock);
+  };
 
   it('loads only what is missing, in key order, and stores values with the TTL their kind gets', async () => {
     const cache = make();

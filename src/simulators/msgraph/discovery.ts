@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deriveSeed } from '../common/random';
 import { formatTicks } from '../common/timestamps';
 import {
@@ -10,6 +11,7 @@ import {
   type GraphServiceStatusRecord,
   type GraphUnitKind,
   type GraphUnitRecord,
+  type GraphUnitStatus,
 } from './records';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -48,6 +50,21 @@ export interface RestorePointSearchInput {
 export interface RestorePointSearchResult {
   results: Array<{ point: GraphRestorePointRecord; artifactHitCount: number | null }>;
   noResultProtectionUnitIds: string[];
+}
+
+/** A protection unit a test adds (see {@link GraphDiscovery.addUnit}). */
+export interface NewUnitInput {
+  kind: GraphUnitKind;
+  /** Mailbox and drive units. */
+  displayName?: string;
+  email?: string;
+  /** Site units. */
+  siteName?: string;
+  siteWebUrl?: string;
+  /** Default `protected`, or `protectRequested` for a unit without restore points. */
+  status?: GraphUnitStatus;
+  /** When its restore points were taken (ms since the epoch), in any order. */
+  restorePointTimes?: number[];
 }
 
 /** At most this many restore points come back from one search (Learn `restorepoint-search`). */
@@ -109,6 +126,45 @@ export class GraphDiscovery {
 
   restorePoint(id: string): GraphRestorePointRecord | undefined {
     return this.pointById.get(id.toLowerCase());
+  }
+
+  /**
+   * Test control: one more protection unit under the active policy of its kind, as a policy's
+   * bulk addition would add it, with restore points at the given times (served by every list,
+   * get and search from now on).
+   */
+  addUnit(input: NewUnitInput): { unit: GraphUnitRecord; restorePoints: GraphRestorePointRecord[] } {
+    const policyKind = UNIT_INFO[input.kind].policyKind;
+    const policy = this.policyList.find((p) => p.kind === policyKind && p.status === 'active') ?? this.policyList.find((p) => p.kind === policyKind);
+    if (!policy) throw new Error(`no ${policyKind} protection policy to add a unit to`);
+    const times = [...(input.restorePointTimes ?? [])].sort((a, b) => b - a);
+    const id = randomUUID();
+    const restorePoints: GraphRestorePointRecord[] = times.map((ms, i) => ({
+      id: randomUUID(),
+      unitId: id,
+      protection: { ms, ticks: (i * 7919) % 10_000 },
+      expiration: { ms: ms + 365 * 86_400_000, ticks: 0 },
+      tags: 'none',
+    }));
+    const created = { ms: (times.length ? times[times.length - 1] : Date.now()) - 3_600_000, ticks: 0 };
+    const unit: GraphUnitRecord = {
+      id,
+      kind: input.kind,
+      policyId: policy.id,
+      status: input.status ?? (times.length ? 'protected' : 'protectRequested'),
+      ...(input.kind === 'site'
+        ? { siteId: randomUUID(), siteName: input.siteName, siteWebUrl: input.siteWebUrl }
+        : { directoryObjectId: randomUUID(), displayName: input.displayName, email: input.email }),
+      created,
+      createdBy: policy.createdBy,
+      lastModified: created,
+      lastModifiedBy: policy.createdBy,
+    };
+    this.unitList.push(unit);
+    this.unitById.set(id, unit);
+    for (const rp of restorePoints) this.pointById.set(rp.id, rp);
+    this.pointsByUnit.set(id, restorePoints);
+    return { unit, restorePoints };
   }
 
   /** Every restore point, grouped by unit, newest first within a unit. */

@@ -46,6 +46,12 @@ export interface GraphSimulatorOptions {
   strictRestorePoints?: boolean;
   /** Session churn events per wall-clock minute from the start (default 0 = off); see `sim.churn`. */
   churnPerMinute?: number;
+  /**
+   * Which names of the restore point search action are served (default both: Learn's
+   * `restorePoints/search` and the OpenAPI's `restorePoints/microsoft.graph.search`); a name left
+   * out is read as a restore point id, which takes no POST (405), as by a tenant that knows only the other.
+   */
+  searchPaths?: ReadonlyArray<'search' | 'microsoft.graph.search'>;
   artifactPageSize?: number;
   /** How `@odata.nextLink` is written: absolute URL, relative path, or alternating per page. */
   nextLinkStyle?: 'absolute' | 'relative' | 'alternate';
@@ -159,6 +165,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
   const maxTop = options.maxTop ?? 999;
   const restorePointPageSize = options.restorePointPageSize ?? 5;
   const strictRestorePoints = options.strictRestorePoints ?? false;
+  const searchPaths = options.searchPaths ?? ['search', 'microsoft.graph.search'];
   const artifactPageSize = options.artifactPageSize ?? 20;
   const nextLinkStyle = options.nextLinkStyle ?? 'absolute';
   const clock = new SimClock();
@@ -624,8 +631,7 @@ export async function startGraphSimulator(options: GraphSimulatorOptions = {}): 
         );
       }),
     },
-    { method: 'POST', pattern: `${API}/restorePoints/search`, handler: authenticated(search) },
-    { method: 'POST', pattern: `${API}/restorePoints/microsoft.graph.search`, handler: authenticated(search) },
+    ...searchPaths.map((name) => ({ method: 'POST', pattern: `${API}/restorePoints/${name}`, handler: authenticated(search) })),
     {
       method: 'GET',
       pattern: `${API}/restorePoints/{id}`,

@@ -4,6 +4,9 @@ import { parseRetryAfter } from '../../http/retryAfter';
 import type { GraphSourceConfig } from './config';
 import type { GraphArtifactModel, GraphCollectionKind, GraphRestoreSessionModel, RestoreSessionStatusValue, SourceModel } from '../../model';
 import type { SessionAction, SessionActionName, SessionReader, SourceConnector, WriteOutcome } from '../connector';
+import type { SourceDiscovery } from '../discovery';
+import { GraphDiscoveryClient } from './discoveryClient';
+import { graphDiscoveryLoaders } from './discoveryLoaders';
 import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
 import { upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
@@ -44,6 +47,10 @@ export class GraphConnector implements SourceConnector {
   readonly cacheScope: string;
   readonly sessions: SessionReader;
   readonly actions: Partial<Record<SessionActionName, SessionAction>>;
+  readonly discovery: SourceDiscovery = { loaders: graphDiscoveryLoaders };
+  /** Protection units, policies and restore point search. */
+  readonly discoveryClient: GraphDiscoveryClient;
+  readonly maxDiscoveryCallsPerRequest: number;
   private readonly http: UpstreamHttp;
   private readonly tokens: GraphTokenProvider;
   private readonly baseUrl: string;
@@ -66,6 +73,23 @@ export class GraphConnector implements SourceConnector {
       activate: { allowedIn: DRAFT_ONLY, run: (session) => this.activate(session.vendorId) },
       delete: { allowedIn: DRAFT_ONLY, run: (session) => this.deleteSession(session.vendorId) },
     };
+    this.maxDiscoveryCallsPerRequest = config.maxDiscoveryCallsPerRequest;
+    this.discoveryClient = new GraphDiscoveryClient({
+      source: this.source,
+      readAll: <T>(path: string, route: string) => this.readAllPages<T, T>(`${this.baseUrl}${path}`, route, (page) => page),
+      postRead: (path, route, body, acceptStatuses) =>
+        this.http.call({
+          method: 'POST',
+          url: `${this.baseUrl}${path}`,
+          route,
+          headers: { prefer: PREFER, 'content-type': 'application/json' },
+          body,
+          idempotent: true,
+          auth: this.tokens,
+          acceptStatuses,
+        }),
+      errorCode: graphErrorCode,
+    });
   }
 
   explainUnsupported(action: SessionActionName): string {

@@ -7,8 +7,10 @@ import { sessionFields } from '../../resolvers/typeResolvers';
 import type { Resolvers, Workload } from '../../__generated__/resolvers-types';
 import type { GatewayContext } from '../../context';
 import { GraphConnector } from './client';
+import { meteredSearch } from './discoveryLoaders';
 import { graphLoaders } from './loaders';
 import { progressFromCounts } from './mappers';
+import { planArtifacts } from './restoreArtifacts';
 
 const COLLECTION_OF: Partial<Record<Workload, GraphCollectionKind>> = { EXCHANGE: 'exchange', ONEDRIVE: 'oneDrive', SHAREPOINT: 'sharePoint' };
 
@@ -41,20 +43,7 @@ export const graphResolvers: Pick<Resolvers, 'GraphRestoreSession' | 'GraphResto
         const connector = graphSource(ctx, input.sourceId);
         const collection = COLLECTION_OF[input.workload];
         if (!collection) throw badUserInput('input.workload', `Microsoft Graph restores EXCHANGE, ONEDRIVE or SHAREPOINT, not ${input.workload}.`);
-        let artifacts: Array<{ restorePointId: string; destinationType: 'new' | 'inPlace' }> | null = null;
-        if (input.artifacts) {
-          if (input.artifacts.length === 0) throw badUserInput('input.artifacts', 'Give at least one artifact, or leave artifacts out for an empty draft.');
-          const seen = new Set<string>();
-          input.artifacts.forEach((a, i) => {
-            if (!a.restorePointId.trim()) throw badUserInput(`input.artifacts[${i}].restorePointId`, 'restorePointId must not be empty.');
-            if (!a.protectedResourceId.trim()) throw badUserInput(`input.artifacts[${i}].protectedResourceId`, 'protectedResourceId must not be empty.');
-            if (seen.has(a.restorePointId)) throw badUserInput(`input.artifacts[${i}].restorePointId`, `Restore point '${a.restorePointId}' is listed twice.`);
-            seen.add(a.restorePointId);
-          });
-          if (new Set(input.artifacts.map((a) => a.destinationType ?? 'NEW')).size > 1)
-            throw badUserInput('input.artifacts', 'All artifacts of one session must restore to the same destination type (NEW or IN_PLACE).');
-          artifacts = input.artifacts.map((a) => ({ restorePointId: a.restorePointId, destinationType: a.destinationType === 'IN_PLACE' ? 'inPlace' : 'new' }));
-        }
+        const artifacts = await planArtifacts(input, connector.source, collection, ctx.services.limits.maxIds, meteredSearch(connector));
         const session = settle(await connector.createSession(collection, artifacts), null, connector, 'The restore point');
         Object.assign(target, { sessionId: session.id, vendorId: session.vendorId });
         await afterWrite(ctx, connector, session, session.vendorId);

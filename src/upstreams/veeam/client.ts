@@ -13,12 +13,15 @@ import {
   type SourceConnector,
   type WriteOutcome,
 } from '../connector';
+import type { SourceDiscovery } from '../discovery';
 import { mapWithConcurrency } from '../../util/mapWithConcurrency';
 import { SourceHealthTracker } from '../health';
 import { sourceScope } from '../../cache/cacheKeys';
 import { upstreamHttpOptions, type ConnectorDeps } from '../connectorDeps';
 import { mapUpstreamItems } from '../mapping';
 import { VeeamTokenProvider } from './auth';
+import { VeeamDiscoveryClient } from './discoveryClient';
+import { veeamDiscoveryLoaders } from './discoveryLoaders';
 import { progressFromStatistics, toVeeamEvent, toVeeamOrganization, toVeeamRestoreSession } from './mappers';
 import type { VeeamEventDto, VeeamEventsPage, VeeamOrganizationDto, VeeamPage, VeeamRestoreSessionDto, VeeamStatisticsDto } from './types';
 
@@ -47,6 +50,10 @@ export class VeeamConnector implements SourceConnector {
   readonly sessions: SessionReader;
   readonly actions: Partial<Record<SessionActionName, SessionAction>>;
   readonly apiVersion: 'v6' | 'v7' | 'v8';
+  readonly discovery: SourceDiscovery = { loaders: veeamDiscoveryLoaders };
+  /** Jobs, restore points and protected objects, in each API version's shape. */
+  readonly discoveryClient: VeeamDiscoveryClient;
+  readonly maxDiscoveryCallsPerRequest: number;
   private readonly http: UpstreamHttp;
   private readonly tokens: VeeamTokenProvider;
   private readonly root: string;
@@ -75,6 +82,16 @@ export class VeeamConnector implements SourceConnector {
       ...(this.apiVersion === 'v8' ? { changeFeed: feed, readProgress: (id: string, running: boolean) => this.getProgress(id, running) } : {}),
     };
     this.actions = { stop: { allowedIn: RUNNING_ONLY, run: (session) => this.stopAndRead(session.vendorId) } };
+    this.maxDiscoveryCallsPerRequest = config.maxDiscoveryCallsPerRequest;
+    this.discoveryClient = new VeeamDiscoveryClient({
+      source: this.source,
+      apiVersion: this.apiVersion,
+      pageSize: this.pageSize,
+      maxConcurrency: this.maxConcurrency,
+      get: (path, route, acceptStatuses) => this.get(path, route, acceptStatuses),
+      readPages: async <T extends { id?: unknown }>(path: string, route: string) =>
+        (await this.scan<T, T>(`${this.api()}${path}`, route, (page) => page)).items,
+    });
   }
 
   explainUnsupported(action: SessionActionName): string {
@@ -133,14 +150,14 @@ export class VeeamConnector implements SourceConnector {
       if (!Array.isArray(answer.json)) throw upstreamError.unavailable(this.source, 'sent an unexpected organisation list');
       dtos = answer.json as VeeamOrganizationDto[];
     }
-    return dtos.map(toVeeamOrganization).filter((o): o is VeeamOrganizationModel => o !== null);
+    return dtos.map((dto) => toVeeamOrganization(this.config.id, dto)).filter((o): o is VeeamOrganizationModel => o !== null);
   }
 
   /** The organisation whose backup a session explores (the only v6 way to its id). */
   async getSessionOrganization(vendorId: string): Promise<VeeamOrganizationModel | null> {
     const answer = await this.get(`/RestoreSessions/${encodeURIComponent(vendorId)}/organization`, 'GET /RestoreSessions/{id}/organization', [404]);
     if (answer.status !== 200) return null;
-    return toVeeamOrganization(this.expectObject<VeeamOrganizationDto>(answer.json));
+    return toVeeamOrganization(this.config.id, this.expectObject<VeeamOrganizationDto>(answer.json));
   }
 
   /** The session's events in Veeam's `order`. */

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { cacheKeys } from '../../cache/cacheKeys';
+import type { EntityCache } from '../../cache/entityCache';
 import type { LoaderFactory } from '../../context';
 import type { ProgressModel, VeeamEventModel, VeeamOrganizationModel } from '../../model';
 import { mapWithConcurrency } from '../../util/mapWithConcurrency';
@@ -19,10 +20,27 @@ export interface SessionPartKey {
 }
 
 export interface VeeamLoaders {
+  /** Every organisation the server lists (read once per organisation TTL, across requests). */
+  organizations(): Promise<readonly VeeamOrganizationModel[]>;
   /** By organisation name: the organisation list once (cached across requests), whatever the number of sessions. */
   organization: DataLoader<OrganizationKey, VeeamOrganizationModel | null, string>;
+  /** By Veeam's organisation GUID, from the same list; null when the server does not list it. */
+  organizationById: DataLoader<string, VeeamOrganizationModel | null, string>;
   events: DataLoader<SessionPartKey, VeeamEventModel[], string>;
   progress: DataLoader<SessionPartKey, ProgressModel | null, string>;
+}
+
+/** The server's organisation list through the entity cache (one read per organisation TTL, shared by concurrent requests). */
+export async function cachedOrganizations(connector: VeeamConnector, cache: EntityCache): Promise<VeeamOrganizationModel[]> {
+  const [list] = await cache.readThrough<string, VeeamOrganizationModel[]>(
+    'organizations',
+    [cacheKeys.organizations(connector.cacheScope)],
+    (key) => key,
+    async () => [await connector.listOrganizations()],
+    () => cache.ttls.organizationsMs,
+  );
+  if (list instanceof Error) throw list;
+  return list;
 }
 
 /** Made per GraphQL request (through `ctx.loaders.of`): they dedupe within the request; the entity cache spans requests. */
@@ -30,22 +48,20 @@ export const veeamLoaders: LoaderFactory<VeeamLoaders> = (source, cache) => {
   const connector = source as VeeamConnector;
   const limit = connector.maxConcurrency;
   const scope = connector.cacheScope;
-  let organizations: Promise<Map<string, VeeamOrganizationModel>> | null = null;
-  const organizationsByName = () => {
-    organizations ??= (async () => {
-      const key = cacheKeys.organizations(scope);
-      const [cached] = await cache.getMany<VeeamOrganizationModel[]>('organizations', [key]);
-      let list = cached;
-      if (!list) {
-        list = await connector.listOrganizations();
-        await cache.set(key, list, cache.ttls.organizationsMs);
-      }
-      return new Map(list.map((o) => [o.name.toLowerCase(), o]));
-    })();
-    return organizations;
-  };
+  let organizationList: Promise<VeeamOrganizationModel[]> | null = null;
+  const organizations = () => (organizationList ??= cachedOrganizations(connector, cache));
+  let byName: Promise<Map<string, VeeamOrganizationModel>> | null = null;
+  const organizationsByName = () => (byName ??= organizations().then((list) => new Map(list.map((o) => [o.name.toLowerCase(), o]))));
   const name = (what: string) => `veeam:${connector.source.id}:${what}`;
   return {
+    organizations,
+    organizationById: new DataLoader(
+      async (ids) => {
+        const byId = new Map((await organizations()).map((o) => [o.id.toLowerCase(), o]));
+        return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+      },
+      { cacheKeyFn: (id) => id.toLowerCase(), name: name('organizationById') },
+    ),
     organization: new DataLoader(
       async (keys) => {
         const byName = await organizationsByName();

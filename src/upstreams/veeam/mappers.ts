@@ -159,9 +159,9 @@ export function toVeeamEvent(dto: VeeamEventDto): VeeamEventModel {
   };
 }
 
-export function toVeeamOrganization(dto: VeeamOrganizationDto): VeeamOrganizationModel | null {
+export function toVeeamOrganization(sourceId: string, dto: VeeamOrganizationDto): VeeamOrganizationModel | null {
   if (typeof dto.id !== 'string' || typeof dto.name !== 'string') return null;
-  return { id: dto.id, name: dto.name, type: text(dto.type) };
+  return { id: dto.id, name: dto.name, type: text(dto.type), sourceId };
 }
 
 /** v8 `/Statistics` into progress: restored = completed, failed, skipped counted as done. */

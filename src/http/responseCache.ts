@@ -1,0 +1,116 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { Caller } from '../auth/callerAuth';
+import type { CachedAnswer, ResponseCache } from '../cache/responseCache';
+import { recordingReads, ResponseReads } from '../cache/responseReads';
+import type { Logger } from '../logger';
+import type { GatewayMetrics, OperationLabels } from '../metrics';
+import { recordRequest } from '../plugins/requestMetrics';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
+
+/**
+ * The requests Apollo's CSRF prevention lets through, so a cached answer never goes where Apollo
+ * would have refused: a content type a browser cannot send without a preflight, or one of the
+ * preflight-forcing headers.
+ */
+function passesCsrfPrevention(req: Request): boolean {
+  const contentType = req.get('content-type');
+  if (contentType) {
+    const essence = contentType.split(';')[0].trim().toLowerCase();
+    if (essence !== '' && !SIMPLE_CONTENT_TYPES.has(essence)) return true;
+  }
+  return req.get('x-apollo-operation-name') !== undefined || req.get('apollo-require-preflight') !== undefined;
+}
+
+/** The response type Apollo would choose for this Accept header; null where Apollo would answer 406. */
+function responseType(req: Request): string | null {
+  if (!req.get('accept')) return JSON_TYPE;
+  const preferred = req.accepts(['application/json', 'application/graphql-response+json']);
+  return preferred === 'application/json' ? JSON_TYPE : preferred === 'application/graphql-response+json' ? GRAPHQL_RESPONSE_TYPE : null;
+}
+
+export interface ResponseCacheMiddlewareDeps {
+  cache: ResponseCache;
+  callerOf(req: Request): Caller;
+  /** Who may share a cached GET: anyone (no caller authentication) or only this caller's browser. */
+  publicAnswers: boolean;
+  metrics: GatewayMetrics;
+  labels: OperationLabels;
+  logger: Logger;
+}
+
+/**
+ * The HTTP half of the response cache, just before Apollo: a query whose answer is cached and
+ * still current is answered here with the stored bytes (or 304 when a GET's If-None-Match
+ * matches); any other request goes to Apollo with a recorder of what its answer reads, and the
+ * answer Apollo sends is kept when the recorder and Apollo's half (`plugins/responseCache.ts`)
+ * allow it. A cacheable GET carries an ETag and `Cache-Control: no-cache`, so browsers and CDNs
+ * revalidate instead of asking again.
+ */
+export function responseCacheMiddleware(deps: ResponseCacheMiddlewareDeps): RequestHandler {
+  const { cache } = deps;
+  const cacheControl = deps.publicAnswers ? 'public, no-cache' : 'private, no-cache';
+
+  const serve = (
+    req: Request,
+    res: Response,
+    answer: CachedAnswer,
+    type: string,
+    tier: 'memory' | 'shared',
+    started: bigint,
+    caller: Caller,
+    operationName: string | null,
+  ) => {
+    const isGet = req.method === 'GET';
+    const notModified = isGet && req.get('if-none-match') === answer.etag;
+    deps.metrics.responseCacheRequests.inc({ result: notModified ? 'not_modified' : tier === 'memory' ? 'hit' : 'shared_hit' });
+    if (isGet) res.set('etag', answer.etag).set('cache-control', cacheControl);
+    if (notModified) res.status(304).end();
+    else res.status(200).set('content-type', type).send(answer.body);
+    recordRequest(deps.metrics, deps.labels, deps.logger, {
+      operationName,
+      type: 'query',
+      codes: [],
+      hasData: true,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      caller,
+      cached: notModified ? 'not_modified' : tier,
+      withRequestIds: true,
+    });
+  };
+
+  const handle = async (req: Request, res: Response, next: (err?: unknown) => void) => {
+    const started = process.hrtime.bigint();
+    const isGet = req.method === 'GET';
+    const params = (isGet ? req.query : req.body) as Record<string, unknown> | undefined;
+    const type = responseType(req);
+    if ((!isGet && req.method !== 'POST') || !params || typeof params !== 'object' || typeof params.query !== 'string' || !type || !passesCsrfPrevention(req))
+      return next();
+    const caller = deps.callerOf(req);
+    const operationName = typeof params.operationName === 'string' ? params.operationName : null;
+    const requestKey = cache.requestKey({ role: caller.role, operationName, query: params.query, variables: params.variables, extensions: params.extensions });
+    const found = await cache.lookup(requestKey);
+    if (found) return serve(req, res, found.answer, type, found.shared ? 'shared' : 'memory', started, caller, operationName);
+
+    const reads = new ResponseReads();
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      res.send = send;
+      const kept = res.statusCode === 200 && typeof body === 'string' ? cache.store(requestKey, reads, body) : null;
+      deps.metrics.responseCacheRequests.inc({ result: kept ? 'miss' : 'uncacheable' });
+      if (!kept) cache.noteUncacheable(requestKey, reads);
+      if (kept && isGet) {
+        res.set('etag', kept.etag).set('cache-control', cacheControl);
+        if (req.get('if-none-match') === kept.etag) return res.status(304).end();
+      }
+      return send(body);
+    };
+    recordingReads(reads, () => next());
+  };
+
+  return (req, res, next) => {
+    handle(req, res, next).catch(next);
+  };
+}

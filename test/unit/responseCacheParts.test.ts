@@ -1,0 +1,58 @@
+import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { createCacheabilityCheck } from '../../src/operations/cacheability';
+import { loadTypeDefs } from '../../src/schema';
+import { ContentDigest } from '../../src/util/contentDigest';
+
+describe('ContentDigest', () => {
+  const records = [{ id: 'a', status: 'RUNNING' }, { id: 'b', status: 'FAILED', n: { x: 1, y: [1, 2] } }, { id: 'c' }];
+
+  it('names the same set of records the same way whatever the order of records and of their keys', () => {
+    const one = new ContentDigest();
+    for (const r of records) one.add(ContentDigest.hashOf(r));
+    const other = new ContentDigest();
+    other.add(ContentDigest.hashOf({ id: 'c' }));
+    other.add(ContentDigest.hashOf({ n: { y: [1, 2], x: 1 }, status: 'FAILED', id: 'b' }));
+    other.add(ContentDigest.hashOf({ status: 'RUNNING', id: 'a' }));
+    expect(other.toString()).toBe(one.toString());
+  });
+
+  it('changes with any change of a record and comes back when the change is undone', () => {
+    const digest = new ContentDigest();
+    const hashes = records.map((r) => ContentDigest.hashOf(r));
+    hashes.forEach((h) => digest.add(h));
+    const before = digest.toString();
+    digest.remove(hashes[0]);
+    const changed = ContentDigest.hashOf({ id: 'a', status: 'COMPLETED' });
+    digest.add(changed);
+    expect(digest.toString()).not.toBe(before);
+    digest.remove(changed);
+    digest.add(hashes[0]);
+    expect(digest.toString()).toBe(before);
+  });
+});
+
+describe('which operations the response cache may keep', () => {
+  const check = createCacheabilityCheck(buildSchema(loadTypeDefs()));
+  const decide = (text: string) => {
+    const document = parse(text);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    if (!operation) throw new Error('no operation');
+    return check(document, operation);
+  };
+
+  it('keeps queries over index and entity-cache data, fragments included', () => {
+    expect(decide('{ restoreSessions(first: 5) { totalCount nodes { id status source { id name } progress { percent } } } }')).toBe(true);
+    expect(
+      decide('query { node(id: "x") { __typename id ...V } } fragment V on VeeamRestoreSession { state organization { name } events { nodes { title } } }'),
+    ).toBe(true);
+    expect(decide('{ restoreSessionStats { byStatus { status count } bySource { source { id } count } } sources { id vendor } }')).toBe(true);
+  });
+
+  it('refuses live state, introspection, mutations and subscriptions', () => {
+    expect(decide('{ sources { id health } }')).toBe(false);
+    expect(decide('{ restoreSessions { nodes { source { sync { lagSeconds } } } } }')).toBe(false);
+    expect(decide('{ __schema { types { name } } }')).toBe(false);
+    expect(decide('mutation { stopRestoreSession(id: "x") { restoreSession { id } } }')).toBe(false);
+    expect(decide('subscription { restoreSessionChanged { kind } }')).toBe(false);
+  });
+});
