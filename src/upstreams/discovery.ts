@@ -2,7 +2,8 @@ import type DataLoader from 'dataloader';
 import type { EntityCache } from '../cache/entityCache';
 import type { LoaderFactory } from '../context';
 import { ErrorCode, GatewayError, type SourceRef } from '../errors';
-import type { ProtectedItemModel, RestorePointModel } from '../model';
+import { encodeRestorePointId } from '../ids';
+import type { Instant, ProtectedItemModel, RestorePointModel } from '../model';
 
 /** The newest `first` restore points of one protected item in a window (bounds exclusive, ms), newest first. */
 export interface RestorePointsKey {
@@ -93,5 +94,18 @@ export function catalogueOf(
   return {
     protectedItems,
     protectedItem: async (id) => (await (byId ??= protectedItems().then((list) => new Map(list.map((item) => [item.id, item]))))).get(id) ?? null,
+  };
+}
+
+/** One of an item's restore points, as either vendor names it. */
+export function restorePointOf(item: ProtectedItemModel, vendorId: string, createdAt: Instant, expiresAt: Instant | null): RestorePointModel {
+  return {
+    id: encodeRestorePointId({ item: { sourceId: item.sourceId, kind: item.kind, vendorId: item.vendorId }, vendorId }),
+    vendorId,
+    sourceId: item.sourceId,
+    vendor: item.vendor,
+    createdAt,
+    expiresAt,
+    protectedItem: item,
   };
 }

@@ -1,4 +1,5 @@
-import { encodeProtectedItemId, encodeRestorePointId } from '../../ids';
+import { encodeProtectedItemId } from '../../ids';
+import { restorePointOf } from '../discovery';
 import { parseInstant } from '../../instant';
 import type { ProtectedItemKindValue, ProtectedItemModel, RestorePointModel } from '../../model';
 import type { GraphProtectionUnitDto, GraphRestorePointDto } from './discoveryTypes';
@@ -64,13 +65,5 @@ export function toFoundRestorePoint(dto: GraphRestorePointDto | null | undefined
 }
 
 export function toGraphRestorePoint(item: ProtectedItemModel, point: FoundRestorePoint): RestorePointModel {
-  return {
-    id: encodeRestorePointId({ item: { sourceId: item.sourceId, kind: item.kind, vendorId: item.vendorId }, vendorId: point.id }),
-    vendorId: point.id,
-    sourceId: item.sourceId,
-    vendor: 'MICROSOFT_GRAPH',
-    createdAt: point.createdAt,
-    expiresAt: point.expiresAt,
-    protectedItem: item,
-  };
+  return restorePointOf(item, point.id, point.createdAt, point.expiresAt);
 }

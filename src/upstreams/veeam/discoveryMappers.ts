@@ -1,4 +1,5 @@
-import { encodeProtectedItemId, encodeRestorePointId } from '../../ids';
+import { encodeProtectedItemId } from '../../ids';
+import { restorePointOf } from '../discovery';
 import { parseInstant } from '../../instant';
 import type { Instant, ProtectedItemKindValue, ProtectedItemModel, RestorePointModel, VeeamJobModel } from '../../model';
 import type {
@@ -139,15 +140,7 @@ export function newestPointFirst(a: VeeamPointTime, b: VeeamPointTime): number {
 
 /** A (job's) restore point as one of an item's restore points. */
 export function toVeeamRestorePoint(item: ProtectedItemModel, point: VeeamPointTime): RestorePointModel {
-  return {
-    id: encodeRestorePointId({ item: { sourceId: item.sourceId, kind: item.kind, vendorId: item.vendorId }, vendorId: point.vendorId }),
-    vendorId: point.vendorId,
-    sourceId: item.sourceId,
-    vendor: 'VEEAM',
-    createdAt: point.createdAt,
-    expiresAt: null,
-    protectedItem: item,
-  };
+  return restorePointOf(item, point.vendorId, point.createdAt, null);
 }
 
 /** A backup job; v6/v7 jobs do not name their organisation, so the one they were listed under is given. */
