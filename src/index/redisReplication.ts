@@ -1,3 +1,4 @@
+import { ContentDigest, type ContentHash } from '../util/contentDigest';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { z } from 'zod';
@@ -155,13 +156,18 @@ export class RedisReplication implements IndexReplication {
     if (!result) return null;
     const { meta, last, values } = result;
     const sessions: RestoreSessionModel[] = [];
+    // Sessions are stored as canonical JSON, so their content hashes come from the bytes (a value
+    // written otherwise only hashes differently from other replicas: fewer shared answers, never wrong ones).
+    const hashes: ContentHash[] = [];
     for (const value of values ?? []) {
       const session = this.parse(restoreSessionShape, value.toString('utf8'), `shared index entry of ${scope}`);
-      if (session) sessions.push(session as unknown as RestoreSessionModel);
+      if (!session) continue;
+      sessions.push(session as unknown as RestoreSessionModel);
+      hashes.push(ContentDigest.hashOfCanonical(value));
     }
     const [seq, statusText, feedToken] = meta ?? [];
     const status: SharedStatus | null = statusText ? this.parse(sharedStatusShape, statusText, `shared status of ${scope}`) : null;
-    return { sessions, status, feedToken: feedToken ?? null, position: { id: last?.[0]?.[0] ?? '0-0', seq: Number(seq ?? 0) } };
+    return { sessions, hashes, status, feedToken: feedToken ?? null, position: { id: last?.[0]?.[0] ?? '0-0', seq: Number(seq ?? 0) } };
   }
 
   async replaceShared(scope: string, sessions: readonly RestoreSessionModel[], status: SharedStatus | null): Promise<Position | null> {
@@ -170,7 +176,7 @@ export class RedisReplication implements IndexReplication {
       await this.bulk.del(temp);
       for (let i = 0; i < sessions.length; i += 500) {
         const chunk = sessions.slice(i, i + 500);
-        await this.bulk.hset(temp, ...chunk.flatMap((s) => [s.vendorId.toLowerCase(), JSON.stringify(s)]));
+        await this.bulk.hset(temp, ...chunk.flatMap((s) => [s.vendorId.toLowerCase(), ContentDigest.canonicalJson(s)]));
       }
       const [id, seq] = (await this.bulk.eval(
         SWAP,
@@ -191,7 +197,7 @@ export class RedisReplication implements IndexReplication {
   async publish(scope: string, entry: ReplicationEntry): Promise<Position | null> {
     const args: string[] = [JSON.stringify(entry)];
     if (entry.op === 'apply') {
-      args.push(String(entry.upserts.length), ...entry.upserts.flatMap((s) => [s.vendorId.toLowerCase(), JSON.stringify(s)]));
+      args.push(String(entry.upserts.length), ...entry.upserts.flatMap((s) => [s.vendorId.toLowerCase(), ContentDigest.canonicalJson(s)]));
       args.push(String(entry.removals.length), ...entry.removals.map((id) => id.toLowerCase()));
     } else {
       args.push('0', '0');

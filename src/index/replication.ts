@@ -1,4 +1,5 @@
 import type { RestoreSessionModel } from '../model';
+import type { ContentHash } from '../util/contentDigest';
 import type { SyncStatus } from './sessionIndex';
 
 /** One published change of a source's shared index, in the order every replica applies it. */
@@ -16,6 +17,8 @@ export interface SharedStatus extends Omit<SyncStatus, 'lastError' | 'loading'> 
 /** What a replica joining late (or restarting) reads to be warm at once. */
 export interface SharedIndexState {
   sessions: RestoreSessionModel[];
+  /** Each session's content hash, in `sessions` order, where the store could compute it from what it holds. */
+  hashes?: ContentHash[];
   status: SharedStatus | null;
   feedToken: string | null;
   /** Where to follow the change log from. */

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import type { GatewayError } from '../errors';
 import type { RestoreSessionModel, SourceModel } from '../model';
 import { compareSessions } from '../listing/order';
-import { ContentDigest } from '../util/contentDigest';
+import { ContentDigest, type ContentHash } from '../util/contentDigest';
 import { sameData } from '../util/sameData';
 
 export type SyncStateValue = 'WARMING' | 'LIVE' | 'FAILED';
@@ -37,7 +37,7 @@ interface Entry {
   /** When this entry last changed, by the index's clock: older reads never overwrite newer data. */
   updatedAt: number;
   /** The session's share of the content digest. */
-  hash: readonly [number, number];
+  hash: ContentHash;
 }
 
 const key = (vendorId: string) => vendorId.toLowerCase();
@@ -170,13 +170,17 @@ export class SessionIndex {
     return changes;
   }
 
-  /** Replaces the content wholesale with what another replica holds (no change events: it is a load, not news). */
-  load(sessions: readonly RestoreSessionModel[], status: SyncStatus): void {
+  /**
+   * Replaces the content wholesale with what another replica holds (no change events: it is a
+   * load, not news). `hashes`, when given, are the sessions' content hashes in the same order
+   * (computed from the stored bytes, which saves hashing 20,000 sessions again on a restart).
+   */
+  load(sessions: readonly RestoreSessionModel[], status: SyncStatus, hashes?: readonly ContentHash[]): void {
     const now = this.clock.now();
     this.entries.clear();
     this.digest.clear();
-    for (const session of sessions) {
-      const hash = ContentDigest.hashOf(session);
+    for (const [i, session] of sessions.entries()) {
+      const hash = hashes?.[i] ?? ContentDigest.hashOf(session);
       this.digest.add(hash);
       this.entries.set(key(session.vendorId), { session, updatedAt: now, hash });
     }

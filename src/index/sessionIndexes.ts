@@ -215,7 +215,7 @@ export class SessionIndexes {
     if (this.stopped) return;
     let feedToken: string | null = null;
     if (loaded) {
-      if (loaded.status?.lastFullReadAt) state.index.load(loaded.sessions, fromSharedStatus(loaded.status));
+      if (loaded.status?.lastFullReadAt) state.index.load(loaded.sessions, fromSharedStatus(loaded.status), loaded.hashes);
       this.logger.info(
         { source: state.connector.source.id, sessions: loaded.sessions.length, warm: state.index.isWarm, ms: this.leaseClock.now() - startedAt },
         'loaded the shared index from Redis',
@@ -245,7 +245,7 @@ export class SessionIndexes {
           // Not following (Redis was away at start, or entries were lost): load again, then follow.
           const again = await replication.load(scope);
           if (again) {
-            if (!state.syncer && again.status?.lastFullReadAt) state.index.load(again.sessions, fromSharedStatus(again.status));
+            if (!state.syncer && again.status?.lastFullReadAt) state.index.load(again.sessions, fromSharedStatus(again.status), again.hashes);
             feedToken = again.feedToken ?? feedToken;
             this.follow(state, again.position);
           }
@@ -280,7 +280,7 @@ export class SessionIndexes {
           case 'reload': {
             if (state.syncer) break; // the holder wrote it from its own index
             const loaded = await replication.load(scope);
-            if (loaded?.status) state.index.load(loaded.sessions, fromSharedStatus(loaded.status));
+            if (loaded?.status) state.index.load(loaded.sessions, fromSharedStatus(loaded.status), loaded.hashes);
             break;
           }
         }

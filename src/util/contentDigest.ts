@@ -8,6 +8,9 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return sorted;
 }
 
+/** 64 bits of a record's SHA-1, as two unsigned 32-bit halves. */
+export type ContentHash = readonly [number, number];
+
 /**
  * An order-independent digest of a set of records, kept up to date one record at a time: each
  * record's 64-bit hash is XORed in when it arrives and XORed out when it leaves. Two holders of
@@ -19,17 +22,31 @@ export class ContentDigest {
   private low = 0;
 
   /** The record's hash, to keep beside it and pass to `remove` later; key order does not matter. */
-  static hashOf(record: unknown): readonly [number, number] {
-    const digest = createHash('sha1').update(JSON.stringify(record, sortedKeys)).digest();
+  static hashOf(record: unknown): ContentHash {
+    return ContentDigest.hashOfCanonical(ContentDigest.canonicalJson(record));
+  }
+
+  /**
+   * The record as JSON with every object's keys sorted: one text per content. Stored that way,
+   * a record read back can be hashed from its bytes without being parsed and written again
+   * (JSON.parse then `canonicalJson` gives back the same text).
+   */
+  static canonicalJson(record: unknown): string {
+    return JSON.stringify(record, sortedKeys);
+  }
+
+  /** The hash of a record from its canonical JSON (text or its UTF-8 bytes): equal to `hashOf` of the parsed record. */
+  static hashOfCanonical(canonical: string | Buffer): ContentHash {
+    const digest = createHash('sha1').update(canonical).digest();
     return [digest.readUInt32BE(0), digest.readUInt32BE(4)];
   }
 
-  add(hash: readonly [number, number]): void {
+  add(hash: ContentHash): void {
     this.high = (this.high ^ hash[0]) >>> 0;
     this.low = (this.low ^ hash[1]) >>> 0;
   }
 
-  remove(hash: readonly [number, number]): void {
+  remove(hash: ContentHash): void {
     // XOR is its own inverse.
     this.add(hash);
   }

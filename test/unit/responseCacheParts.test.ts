@@ -29,6 +29,15 @@ describe('ContentDigest', () => {
     digest.add(hashes[0]);
     expect(digest.toString()).toBe(before);
   });
+
+  it('hashes a stored canonical JSON from its bytes as it would hash the record parsed back', () => {
+    const record = { status: 'FAILED', id: 'b', n: { y: [1, 2], x: 1.5, z: null }, text: 'naïve — ✓' };
+    const stored = Buffer.from(ContentDigest.canonicalJson(record), 'utf8');
+    const readBack = JSON.parse(stored.toString('utf8')) as unknown;
+    expect(ContentDigest.canonicalJson(readBack)).toBe(stored.toString('utf8'));
+    expect(ContentDigest.hashOfCanonical(stored)).toEqual(ContentDigest.hashOf(readBack));
+    expect(ContentDigest.hashOfCanonical(stored)).toEqual(ContentDigest.hashOf(record));
+  });
 });
 
 describe('which operations the response cache may keep', () => {
