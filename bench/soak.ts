@@ -11,7 +11,7 @@ import { startSimulators } from '../src/simulators/startSimulators';
 import { encodeGlobalId } from '../src/ids';
 import type { FaultSettings } from '../src/simulators/common/faults';
 import { startOwnRedis } from '../test/support/ownRedis';
-import { startGatewayProcess, type GatewayProcess } from './gatewayProcess';
+import { PRODUCTION_NODE_OPTIONS, startGatewayProcess, type GatewayProcess } from './gatewayProcess';
 
 const QUERIES = [
   { weight: 4, query: 'query Page($after: String) { restoreSessions(first: 50, after: $after) { pageInfo { endCursor } nodes { id status vendor } } }' },
@@ -40,7 +40,12 @@ const FAULTS: Array<Partial<FaultSettings>> = [
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seconds: { type: 'string', default: process.env.SOAK_SECONDS ?? '60' }, concurrency: { type: 'string', default: '8' } },
+    options: {
+      seconds: { type: 'string', default: process.env.SOAK_SECONDS ?? '60' },
+      concurrency: { type: 'string', default: '8' },
+      /** Caps each replica's V8 old space (MB): growth that is only lazy collection stays under it, a leak ends in an out-of-memory crash. */
+      'max-old-space-mb': { type: 'string' },
+    },
   });
   const seconds = Number(values.seconds);
   const concurrency = Number(values.concurrency);
@@ -49,7 +54,17 @@ async function main(): Promise<void> {
   const sims = await startSimulators({ graph: { sessionCount: 2000 }, veeam: { sessionCount: 2000, tls: false } });
   const redis = await startOwnRedis();
   const replicas: GatewayProcess[] = [];
-  for (let i = 0; i < 2; i++) replicas.push(await startGatewayProcess(sims, `cache: { listTtlSeconds: 2, redis: { url: "${redis.url}" } }`));
+  const heapCap = values['max-old-space-mb'] ? ` --max-old-space-size=${Number(values['max-old-space-mb'])}` : '';
+  for (let i = 0; i < 2; i++)
+    replicas.push(
+      await startGatewayProcess(
+        sims,
+        `cache: { listTtlSeconds: 2, redis: { url: "${redis.url}" } }`,
+        'v8',
+        'dist/main.js',
+        `${PRODUCTION_NODE_OPTIONS}${heapCap}`,
+      ),
+    );
   const pools = replicas.map((r) => new Pool(r.url, { connections: concurrency }));
   const statuses = new Map<number, number>();
   const codes = new Map<string, number>();

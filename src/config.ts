@@ -89,6 +89,11 @@ const configSchema = z
         requestTimeoutSeconds: z.number().min(1).max(3600).default(30),
         /** Open client connections (HTTP and WebSocket) at most; more are refused at accept. */
         maxConnections: z.number().int().min(1).max(1_000_000).default(4096),
+        /**
+         * Host names (no port) the gateway answers for, against DNS rebinding. Absent: the loopback
+         * names when `host` is a loopback address, any name otherwise.
+         */
+        allowedHosts: z.array(z.string().min(1)).min(1).optional(),
         /** Browser pages on other origins that may call the gateway (absent: none). */
         cors: z
           .object({

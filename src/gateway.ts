@@ -15,6 +15,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
 import { createHttpApp, type LifecycleState } from './http/app';
 import { originMatcher } from './http/cors';
+import { hostMatcher } from './http/hostCheck';
 import { createSubscriptionServer } from './live/subscriptionServer';
 import { createLogger, type Logger } from './logger';
 import { GatewayMetrics, OperationLabels } from './metrics';
@@ -161,6 +162,7 @@ export async function createGateway(config: GatewayConfig, options: CreateGatewa
           maxConnections: config.subscriptions.maxConnections,
           maxConnectionsPerClient: config.subscriptions.maxConnectionsPerClient,
           originAllowed: config.server.cors ? originMatcher(config.server.cors.origins) : null,
+          hostAllowed: hostMatcher(config.server.allowedHosts, config.server.host),
           persisted,
           logger,
           metrics,

@@ -11,6 +11,7 @@ import { bodyErrors, callerAuthentication, closeWhileStopping, documentGuard, re
 import type { ResponseCache } from '../cache/responseCache';
 import type { OperationLabels } from '../metrics';
 import { corsFor } from './cors';
+import { hostCheck, hostMatcher } from './hostCheck';
 import { responseCacheMiddleware } from './responseCache';
 import { persistedDocumentsMiddleware } from './persistedDocuments';
 import { mountProbes, type LifecycleState } from './probes';
@@ -40,7 +41,10 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Probes and metrics answer any Host (orchestrators call them by address); pages and /graphql do not.
   mountProbes(app, services, deps.lifecycle);
+  const hostPermitted = hostMatcher(config.server.allowedHosts, config.server.host);
+  if (hostPermitted) app.use(hostCheck(hostPermitted));
   // Before GraphiQL, CSRF prevention and caller authentication: a preflight carries no credentials.
   if (config.server.cors) app.use(deps.graphqlPath, corsFor(config.server.cors));
   if (config.server.graphiql) {

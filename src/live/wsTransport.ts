@@ -13,6 +13,8 @@ export interface WsTransportOptions {
   maxConnectionsPerClient: number;
   /** Which other origins' pages may open a connection (`server.cors`; null: none). */
   originAllowed: ((origin: string) => boolean) | null;
+  /** Which Host headers are answered (`server.allowedHosts`; null: any). */
+  hostAllowed: ((request: http.IncomingMessage) => boolean) | null;
   logger: Logger;
   metrics: GatewayMetrics;
   /** Ping interval; a peer that misses a pong by the next ping is dropped. */
@@ -70,6 +72,7 @@ export function attachWsTransport(server: http.Server, graphqlWs: GraphqlWsServe
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://gateway');
     if (url.pathname !== options.path) return refuseUpgrade(socket, 404, 'Not Found');
+    if (options.hostAllowed && !options.hostAllowed(request)) return refuseUpgrade(socket, 403, 'Host not allowed');
     if (!originPermitted(request, options.originAllowed)) return refuseUpgrade(socket, 403, 'Origin not allowed');
     const address = clientAddress(request);
     if (wss.clients.size >= options.maxConnections) return refuseUpgrade(socket, 503, 'Too many WebSocket connections');

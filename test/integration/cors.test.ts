@@ -160,3 +160,57 @@ describe('the root path', () => {
     }
   });
 });
+
+describe('Host names the gateway answers for (DNS rebinding)', () => {
+  const query = JSON.stringify({ query: '{ sources { id } }' });
+  const post = (h: Harness, host: string) => h.http('/graphql', { method: 'POST', headers: { host, 'content-type': 'application/json' }, body: query });
+
+  it('on a loopback listener answers only the loopback names by default; probes answer any name', async () => {
+    const h = await startHarness({ graph: { sessionCount: 1 }, veeam: { sessionCount: 1 }, configure: (raw) => (raw.server.host = '127.0.0.1') });
+    try {
+      const port = new URL(h.url).port;
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect((await post(h, host)).status).toBe(200);
+      // A page at rebind.example.com whose name now resolves to 127.0.0.1 sends its own name.
+      const refused = await post(h, `rebind.example.com:${port}`);
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.text).errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(refused.text).toContain('server.allowedHosts');
+      expect((await h.http('/graphql', { headers: { host: `rebind.example.com:${port}`, accept: 'text/html' } })).status).toBe(403);
+      expect((await h.http('/healthz', { headers: { host: `10.0.0.7:${port}` } })).status).toBe(200);
+      expect(await upgradeStatus(h.url, { host: `rebind.example.com:${port}`, origin: `http://rebind.example.com:${port}` })).toBe(403);
+      expect(await upgradeStatus(h.url, { origin: h.url })).toBe(101);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers exactly server.allowedHosts when set, and any name on a non-loopback listener without it', async () => {
+    const listed = await startHarness({
+      graph: { sessionCount: 1 },
+      veeam: { sessionCount: 1 },
+      configure: (raw) => (raw.server.allowedHosts = ['Gateway.Example.com']),
+    });
+    try {
+      expect((await post(listed, 'gateway.example.com')).status).toBe(200);
+      expect((await post(listed, 'gateway.example.com:443')).status).toBe(200);
+      expect((await post(listed, new URL(listed.url).host)).status).toBe(403);
+    } finally {
+      await listed.close();
+    }
+    const open = await startHarness({ graph: { sessionCount: 1 }, veeam: { sessionCount: 1 }, configure: (raw) => (raw.server.host = '0.0.0.0') });
+    try {
+      expect((await post(open, 'gateway.internal:4000')).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('refuses an empty list at start-up', () => {
+    expect(() =>
+      parseConfig({
+        server: { allowedHosts: [] },
+        sources: [{ id: 's', vendor: 'veeam', name: 'S', baseUrl: 'https://s', auth: { username: 'u', password: 'p' } }],
+      }),
+    ).toThrow(ConfigError);
+  });
+});
