@@ -8,6 +8,8 @@ import type { ResponseReads } from './responseReads';
 /** A serialized answer, as sent. */
 export interface CachedAnswer {
   body: string;
+  /** The operation that was run (named by the document when the request did not say), for metrics and logs. */
+  operationName: string | null;
   /** A strong validator of the body (the same bytes give the same tag on every replica). */
   etag: string;
   /** Good until then (ms), by the entity-cache data it used; infinite when it used only index data. */
@@ -16,6 +18,7 @@ export interface CachedAnswer {
 
 interface SharedAnswer {
   body: string;
+  operationName: string | null;
   etag: string;
   validUntil: number | null;
 }
@@ -31,9 +34,9 @@ export interface RequestParts {
   role: string | null;
   operationName: string | null;
   query: string;
-  /** As sent: a JSON text (GET) or the parsed body's object (POST). */
-  variables: unknown;
-  extensions: unknown;
+  /** As Apollo reads them (a GET's JSON text parsed). */
+  variables: Record<string, unknown> | undefined;
+  extensions: Record<string, unknown> | undefined;
 }
 
 export interface ResponseCacheOptions {
@@ -94,9 +97,7 @@ export class ResponseCache {
   }
 
   requestKey(parts: RequestParts): string {
-    const variables = typeof parts.variables === 'string' ? parts.variables : JSON.stringify(parts.variables ?? null);
-    const extensions = typeof parts.extensions === 'string' ? parts.extensions : JSON.stringify(parts.extensions ?? null);
-    return sha256(JSON.stringify([this.options.buildId, parts.role, parts.operationName, parts.query, variables, extensions]));
+    return sha256(JSON.stringify([this.options.buildId, parts.role, parts.operationName, parts.query, parts.variables ?? null, parts.extensions ?? null]));
   }
 
   /** The answer for this request if one is cached and still exactly current; null otherwise. */
@@ -117,7 +118,12 @@ export class ResponseCache {
     const [found] = await this.shared.getMany<SharedAnswer>([this.sharedKey(requestKey, versions)]);
     if (!found || typeof found.body !== 'string' || typeof found.etag !== 'string') return null;
     // JSON has no Infinity: an answer that used index data only travels with null.
-    const answer: CachedAnswer = { body: found.body, etag: found.etag, validUntil: found.validUntil ?? Number.POSITIVE_INFINITY };
+    const answer: CachedAnswer = {
+      body: found.body,
+      operationName: typeof found.operationName === 'string' ? found.operationName : null,
+      etag: found.etag,
+      validUntil: found.validUntil ?? Number.POSITIVE_INFINITY,
+    };
     if (!(answer.validUntil > this.clock.now())) return null;
     this.remember(requestKey, { ...answer, versions, sources });
     return { answer, shared: true };
@@ -135,12 +141,22 @@ export class ResponseCache {
     if (this.currentVersions(sources) !== versions) return null;
     const now = this.clock.now();
     if (reads.validUntil <= now) return null;
-    const answer: CachedAnswer = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, validUntil: reads.validUntil };
+    const answer: CachedAnswer = {
+      body,
+      operationName: reads.operationName,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      validUntil: reads.validUntil,
+    };
     this.plans.set(requestKey, sources);
     this.remember(requestKey, { ...answer, versions, sources });
     if (this.shared) {
       const ttl = Math.min(SHARED_TTL_MS, answer.validUntil - now);
-      const shared: SharedAnswer = { body, etag: answer.etag, validUntil: Number.isFinite(answer.validUntil) ? answer.validUntil : null };
+      const shared: SharedAnswer = {
+        body,
+        operationName: answer.operationName,
+        etag: answer.etag,
+        validUntil: Number.isFinite(answer.validUntil) ? answer.validUntil : null,
+      };
       void this.shared.set(this.sharedKey(requestKey, versions), shared, ttl);
       void this.shared.set(this.planKey(requestKey), sources, PLAN_TTL_MS);
     }

@@ -18,6 +18,8 @@ export class ResponseReads {
   permanent = false;
   /** Set once GraphQL has answered without errors. */
   complete = false;
+  /** The operation GraphQL ran (from the document when the request did not name it). */
+  operationName: string | null = null;
 
   index(sourceId: string, version: string): void {
     const seen = this.indexVersions.get(sourceId);

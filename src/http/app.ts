@@ -41,6 +41,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Nothing reads req.query: GraphQL parameters come from `graphqlParamsOf`, which reads the URL as
+  // Apollo does (Express's parser stops at 1,000 parameters, Apollo's does not).
+  app.set('query parser', false);
   // Probes and metrics answer any Host (orchestrators call them by address); pages and /graphql do not.
   mountProbes(app, services, deps.lifecycle);
   const hostPermitted = hostMatcher(config.server.allowedHosts, config.server.host);

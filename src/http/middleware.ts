@@ -7,6 +7,7 @@ import { checkDocumentText } from '../limits/documentGuard';
 import type { Logger } from '../logger';
 import { LogThrottle } from '../util/logThrottle';
 import { parseTraceparent, requestScope, RetryBudget } from './requestScope';
+import { graphqlParamsOf } from './graphqlParams';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -76,8 +77,8 @@ export function callerAuthentication(
 /** Bounded before the parser sees it: nesting depth and the operation name's length. */
 export function documentGuard(): RequestHandler {
   return (req, res, next) => {
-    const params = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
-    if (params && typeof params === 'object' && !Array.isArray(params) && typeof params.query === 'string') {
+    const params = graphqlParamsOf(req);
+    if (params && typeof params.query === 'string') {
       const refusal = checkDocumentText(params.query, params.operationName);
       if (refusal) return refuse(res, 400, String(refusal.extensions.code), refusal.message);
     }

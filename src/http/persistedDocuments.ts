@@ -1,15 +1,8 @@
 import type { Request, RequestHandler } from 'express';
+import { ErrorCode } from '../errors';
 import type { PersistedDocuments } from '../operations/persistedDocuments';
+import { graphqlParamsOf } from './graphqlParams';
 import { refuse } from './middleware';
-
-function parseJsonParam(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-}
 
 /** Extensions without Apollo's persisted-query entry, once the manifest has answered for it. */
 function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {
@@ -19,9 +12,9 @@ function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | u
 }
 
 /** A GET by id becomes an ordinary GET with the manifest's document, which Apollo then reads from the URL. */
-function rewriteGet(req: Request, query: string): void {
+function rewriteGet(req: Request, query: string, sentExtensions: Record<string, unknown> | undefined): void {
   const url = new URL(req.url, 'http://gateway.invalid');
-  const extensions = withoutPersistedQuery(parseJsonParam(url.searchParams.get('extensions') ?? undefined));
+  const extensions = withoutPersistedQuery(sentExtensions);
   url.searchParams.delete('documentId');
   url.searchParams.delete('extensions');
   if (extensions) url.searchParams.set('extensions', JSON.stringify(extensions));
@@ -41,14 +34,16 @@ function rewriteGet(req: Request, query: string): void {
 export function persistedDocumentsMiddleware(persisted: PersistedDocuments): RequestHandler {
   return (req, res, next) => {
     const isGet = req.method === 'GET';
-    const params = (isGet ? req.query : req.body) as Record<string, unknown> | undefined;
-    if (!params || typeof params !== 'object' || Array.isArray(params)) return next();
-    const extensions = parseJsonParam(params.extensions);
+    if (!isGet && req.method !== 'POST') return next();
+    const params = graphqlParamsOf(req);
+    // Refused here, not left to Apollo: a repeated documentId is ours to read, and Apollo would run the rest.
+    if (!params) return refuse(res, 400, ErrorCode.BAD_REQUEST, 'The GraphQL request parameters are malformed or given more than once.');
+    const { extensions } = params;
     const resolution = persisted.resolve({ query: params.query, documentId: params.documentId, extensions });
     if (resolution.kind === 'refused') return refuse(res, 400, resolution.code, resolution.message);
     if (resolution.kind !== 'document' || !resolution.fromManifest) return next();
     if (isGet) {
-      rewriteGet(req, resolution.query);
+      rewriteGet(req, resolution.query, extensions);
       req.headers['apollo-require-preflight'] = 'persisted-document';
     } else {
       const body = req.body as Record<string, unknown>;

@@ -5,24 +5,10 @@ import { recordingReads, ResponseReads } from '../cache/responseReads';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, OperationLabels } from '../metrics';
 import { recordRequest } from '../plugins/requestMetrics';
+import { graphqlParamsOf, passesCsrfPrevention } from './graphqlParams';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-const SIMPLE_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
-
-/**
- * The requests Apollo's CSRF prevention lets through, so a cached answer never goes where Apollo
- * would have refused: a content type a browser cannot send without a preflight, or one of the
- * preflight-forcing headers.
- */
-function passesCsrfPrevention(req: Request): boolean {
-  const contentType = req.get('content-type');
-  if (contentType) {
-    const essence = contentType.split(';')[0].trim().toLowerCase();
-    if (essence !== '' && !SIMPLE_CONTENT_TYPES.has(essence)) return true;
-  }
-  return req.get('x-apollo-operation-name') !== undefined || req.get('apollo-require-preflight') !== undefined;
-}
 
 /** The response type Apollo would choose for this Accept header; null where Apollo would answer 406. */
 function responseType(req: Request): string | null {
@@ -53,16 +39,7 @@ export function responseCacheMiddleware(deps: ResponseCacheMiddlewareDeps): Requ
   const { cache } = deps;
   const cacheControl = deps.publicAnswers ? 'public, no-cache' : 'private, no-cache';
 
-  const serve = (
-    req: Request,
-    res: Response,
-    answer: CachedAnswer,
-    type: string,
-    tier: 'memory' | 'shared',
-    started: bigint,
-    caller: Caller,
-    operationName: string | null,
-  ) => {
+  const serve = (req: Request, res: Response, answer: CachedAnswer, type: string, tier: 'memory' | 'shared', started: bigint, caller: Caller) => {
     const isGet = req.method === 'GET';
     const notModified = isGet && req.get('if-none-match') === answer.etag;
     deps.metrics.responseCacheRequests.inc({ result: notModified ? 'not_modified' : tier === 'memory' ? 'hit' : 'shared_hit' });
@@ -70,7 +47,8 @@ export function responseCacheMiddleware(deps: ResponseCacheMiddlewareDeps): Requ
     if (notModified) res.status(304).end();
     else res.status(200).set('content-type', type).send(answer.body);
     recordRequest(deps.metrics, deps.labels, deps.logger, {
-      operationName,
+      // The operation Apollo resolved when it computed the answer (a request may not name it).
+      operationName: answer.operationName,
       type: 'query',
       codes: [],
       hasData: true,
@@ -84,15 +62,15 @@ export function responseCacheMiddleware(deps: ResponseCacheMiddlewareDeps): Requ
   const handle = async (req: Request, res: Response, next: (err?: unknown) => void) => {
     const started = process.hrtime.bigint();
     const isGet = req.method === 'GET';
-    const params = (isGet ? req.query : req.body) as Record<string, unknown> | undefined;
+    // The request exactly as Apollo will read it: a cached answer is only ever served for that request.
+    const params = graphqlParamsOf(req);
     const type = responseType(req);
-    if ((!isGet && req.method !== 'POST') || !params || typeof params !== 'object' || typeof params.query !== 'string' || !type || !passesCsrfPrevention(req))
-      return next();
+    if (!params || typeof params.query !== 'string' || !type || !passesCsrfPrevention(req)) return next();
     const caller = deps.callerOf(req);
-    const operationName = typeof params.operationName === 'string' ? params.operationName : null;
+    const operationName = params.operationName ?? null;
     const requestKey = cache.requestKey({ role: caller.role, operationName, query: params.query, variables: params.variables, extensions: params.extensions });
     const found = await cache.lookup(requestKey);
-    if (found) return serve(req, res, found.answer, type, found.shared ? 'shared' : 'memory', started, caller, operationName);
+    if (found) return serve(req, res, found.answer, type, found.shared ? 'shared' : 'memory', started, caller);
 
     const reads = new ResponseReads();
     const send = res.send.bind(res);

@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '../resolvers/connections';
 import {
   getNamedType,
   isInterfaceType,
@@ -57,7 +58,10 @@ export function operationCost(
     const firstArg = field.args.find((a) => a.name === 'first');
     if (firstArg) {
       const value = argumentValue(firstArg, given);
-      return typeof value === 'number' && value >= 0 ? value : typeof firstArg.defaultValue === 'number' ? firstArg.defaultValue : 1;
+      // Above the largest page any field allows, the field's resolver refuses it with BAD_USER_INPUT(first)
+      // before any upstream call: it costs what that largest page would, so the caller learns the real mistake.
+      if (typeof value === 'number' && value >= 0) return Math.min(value, MAX_PAGE_SIZE);
+      return typeof firstArg.defaultValue === 'number' ? firstArg.defaultValue : 1;
     }
     const idsArg = field.args.find(isIdList);
     if (idsArg) {

@@ -17,6 +17,7 @@ export function responseCachePlugin(schema: GraphQLSchema): ApolloServerPlugin<G
       if (!reads) return;
       return {
         async didResolveOperation({ document, operation }) {
+          reads.operationName = operation?.name?.value ?? null;
           if (!operation || !cacheable(document, operation)) reads.refuse('not a query over cacheable fields', true);
         },
         async willSendResponse({ response }) {

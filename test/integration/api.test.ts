@@ -19,6 +19,8 @@ describe('query arguments, filters and the HTTP surface', () => {
 
   it.each([
     ['first above 500', '{ restoreSessions(first: 501) { totalCount } }', 'first'],
+    // Far out of range: still the argument's error, not a cost refusal (the field is refused before any upstream call).
+    ['first far above 500', '{ restoreSessions(first: 100000) { nodes { id } } }', 'first'],
     ['negative first', '{ restoreSessions(first: -1) { totalCount } }', 'first'],
     ['a malformed cursor', '{ restoreSessions(after: "nope") { totalCount } }', 'after'],
     ['an unknown source id', '{ restoreSessions(filter: { sourceIds: ["contoso", "ghost"] }) { totalCount } }', 'filter.sourceIds'],

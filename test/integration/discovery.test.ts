@@ -411,6 +411,7 @@ describe('discovery input errors', () => {
 
   it.each([
     ['{ protectedItems(first: 501) { totalCount } }', 'first'],
+    ['{ protectedItems(first: 100000) { nodes { id displayName } } }', 'first'],
     ['{ protectedItems(first: -1) { totalCount } }', 'first'],
     ['{ protectedItems(after: "bm90IGEgY3Vyc29y") { totalCount } }', 'after'],
     ['{ protectedItems(filter: { sourceIds: ["nowhere"] }) { totalCount } }', 'filter.sourceIds'],

@@ -96,6 +96,13 @@ describe('persisted documents: allow-list mode', () => {
     const text = await get(h, { query: LIST, variables: { first: 2 } });
     expect(text.status).toBe(400);
     expect(codeOf(text)).toBe('PERSISTED_QUERY_ID_REQUIRED');
+    // Hidden past the 1,000 parameters Express's own parser reads: still the document Apollo would run.
+    const hidden = await h.http(`/graphql?${'&'.repeat(1000)}&query=${encodeURIComponent(LIST)}`, { headers: { 'apollo-require-preflight': '1' } });
+    expect(hidden.status).toBe(400);
+    expect(JSON.parse(hidden.text).errors[0].extensions.code).toBe('PERSISTED_QUERY_ID_REQUIRED');
+    const twice = await h.http(`/graphql?documentId=${sha256(LIST)}&documentId=${sha256(STOP)}`);
+    expect(twice.status).toBe(400);
+    expect(JSON.parse(twice.text).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('runs a subscription named by documentId over WebSocket and refuses one sent as text', async () => {

@@ -149,6 +149,48 @@ describe('the response cache', () => {
     expect(upstreamCalls(h)).toBe(calls);
   });
 
+  it('serves an answer only for the request Apollo runs: parameters past Express’s 1,000 cannot poison it', async () => {
+    const stats = 'query Poison($filter: RestoreSessionFilter) { restoreSessionStats(filter: $filter) { total } }';
+    const all = await h.query(stats, undefined, asReader);
+    const total = all.body.data.restoreSessionStats.total as number;
+    // 1,000 empty parameters between the document and its variables: Express's query parser stopped there and never saw the variables.
+    const search = `query=${encodeURIComponent(stats)}${'&'.repeat(1000)}&variables=${encodeURIComponent(JSON.stringify({ filter: { statuses: ['FAILED'] } }))}`;
+    const attacker = await h.http(`/graphql?${search}`, { headers: { ...asReader, 'apollo-require-preflight': '1' } });
+    expect(attacker.status).toBe(200);
+    const failedOnly = JSON.parse(attacker.text).data.restoreSessionStats.total as number;
+    expect(failedOnly).toBeLessThan(total);
+    expect((await h.query(stats, undefined, asReader)).body.data.restoreSessionStats.total).toBe(total);
+    expect((await h.http(`/graphql?${search}`, { headers: { ...asReader, 'apollo-require-preflight': '1' } })).text).toBe(attacker.text);
+  });
+
+  it('refuses on a cached answer whatever Apollo refuses: repeated parameters, an empty preflight header, variables as a string', async () => {
+    const stats = 'query Strict { restoreSessionStats { total } }';
+    const get = (search: string, headers: Record<string, string> = { 'apollo-require-preflight': '1' }) =>
+      h.http(`/graphql?${search}`, { headers: { ...asReader, ...headers } });
+    const plain = `query=${encodeURIComponent(stats)}`;
+    expect((await get(plain)).status).toBe(200);
+    expect((await get(plain)).status).toBe(200);
+    expect((await get(`${plain}&${plain}`)).status).toBe(400);
+    expect((await get(plain, { 'apollo-require-preflight': '' })).status).toBe(400);
+    const withVariables = 'query StrictVars($first: Int!) { restoreSessions(first: $first) { totalCount } }';
+    expect((await h.query(withVariables, { first: 2 }, asReader)).status).toBe(200);
+    const asString = await h.http('/graphql', {
+      method: 'POST',
+      headers: { ...asReader, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: withVariables, variables: JSON.stringify({ first: 2 }) }),
+    });
+    expect(asString.status).toBe(400);
+  });
+
+  it('labels an answer served from the cache with the operation the document names', async () => {
+    const named = 'query LabelledByDocument { restoreSessionStats { total } }';
+    const series = async () =>
+      Number(/gateway_graphql_requests_total\{operation="LabelledByDocument",outcome="ok"\} (\d+)/.exec((await h.http('/metrics')).text)?.[1] ?? 0);
+    for (let i = 0; i < 3; i++)
+      await h.http('/graphql', { method: 'POST', headers: { ...asReader, 'content-type': 'application/json' }, body: JSON.stringify({ query: named }) });
+    expect(await series()).toBe(3);
+  });
+
   it('reports the bytes it holds', async () => {
     const metrics = (await h.http('/metrics')).text;
     expect(Number(/^gateway_response_cache_bytes (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);

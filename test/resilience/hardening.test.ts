@@ -104,6 +104,17 @@ describe('hostile input costs bounded time, memory and upstream calls', () => {
     expect(answer.body.errors![0].message).toMatch(/nests more than 64 levels/);
   });
 
+  it('guards the document Apollo will read, however many URL parameters come before it', async () => {
+    const hidden = (params: string) => h.http(`/graphql?${'&'.repeat(1000)}&${params}`, { headers: { 'apollo-require-preflight': '1' } });
+    const deep = await hidden(`query=${encodeURIComponent(`{ nodes(ids: ${'['.repeat(2400)}"a"${']'.repeat(2400)}) { id } }`)}`);
+    expect(deep.status).toBe(400);
+    expect(JSON.parse(deep.text).errors[0].message).toMatch(/nests more than 64 levels/);
+    const longName = await hidden(`query=${encodeURIComponent('query Short { sources { id } }')}&operationName=${'A'.repeat(3000)}`);
+    expect(longName.status).toBe(400);
+    expect(longName.text).not.toContain('A'.repeat(200));
+    expect(JSON.parse(longName.text).errors[0].extensions.code).toBe('BAD_REQUEST');
+  });
+
   it('refuses a 900 KB operation name without echoing it', async () => {
     const name = `Op${'x'.repeat(900_000)}`;
     const answer = await h.http('/graphql', {
