@@ -7,7 +7,7 @@ import type { GatewayConfig } from '../config';
 import { createContext, type GatewayContext, type GatewayServices } from '../context';
 import { mountGraphiql } from '../graphiql/routes';
 import type { PersistedDocuments } from '../operations/persistedDocuments';
-import { bodyErrors, callerAuthentication, closeWhileStopping, documentGuard, requestScopeMiddleware } from './middleware';
+import { bodyErrors, callerAuthentication, closeWhileStopping, documentGuard, exactPath, requestScopeMiddleware } from './middleware';
 import type { ResponseCache } from '../cache/responseCache';
 import type { OperationLabels } from '../metrics';
 import { corsFor } from './cors';
@@ -58,6 +58,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const auth = callerAuthentication(deps.authenticator, services.logger, services.clock);
   app.use(
     deps.graphqlPath,
+    exactPath(),
     closeWhileStopping(() => deps.lifecycle() === 'stopping'),
     requestScopeMiddleware(config.server.retryBudgetPerRequest),
     auth.middleware,

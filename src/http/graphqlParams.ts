@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import Negotiator from 'negotiator';
 import MIMEType from 'whatwg-mimetype';
 
 /**
@@ -14,21 +15,27 @@ export interface GraphqlParams {
   /** Parsed (from the URL's JSON text on a GET). */
   variables: Record<string, unknown> | undefined;
   extensions: Record<string, unknown> | undefined;
-  /** The GraphQL-over-HTTP persisted document id (ours to read; Apollo ignores it). */
+  /** The GraphQL-over-HTTP persisted document id (ours to read; Apollo ignores it); REPEATED when a GET gives it more than once. */
   documentId: unknown;
 }
+
+/** A GET parameter given more than once where only Apollo's own parameters make the whole request invalid. */
+export const REPEATED = Symbol('repeated parameter');
 
 /** The parameters, or null where Apollo will refuse the request with a 400 of its own before any work. */
 export type GraphqlParamsView = GraphqlParams | null;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The part of the request target after `?` (Apollo's Express integration hands it the same). */
+/**
+ * The search string of a request target as Node's `url.parse` gives it to Apollo's Express
+ * integration: from the first `?` up to the first `#`; none when a `#` comes first.
+ */
 function searchOf(url: string): string {
-  const start = url.indexOf('?');
-  if (start < 0) return '';
-  const end = url.indexOf('#', start);
-  return url.slice(start, end < 0 ? undefined : end);
+  const query = url.indexOf('?');
+  const hash = url.indexOf('#');
+  if (query < 0 || (hash >= 0 && hash < query)) return '';
+  return url.slice(query, hash < 0 ? undefined : hash);
 }
 
 function fromSearch(search: string): GraphqlParamsView {
@@ -52,8 +59,8 @@ function fromSearch(search: string): GraphqlParamsView {
   const variables = json('variables');
   const extensions = json('extensions');
   const documentId = once('documentId');
-  if (query === null || operationName === null || variables === null || extensions === null || documentId === null) return null;
-  return { query, operationName, variables, extensions, documentId };
+  if (query === null || operationName === null || variables === null || extensions === null) return null;
+  return { query, operationName, variables, extensions, documentId: documentId === null ? REPEATED : documentId };
 }
 
 function fromBody(body: unknown): GraphqlParamsView {
@@ -73,7 +80,12 @@ function fromBody(body: unknown): GraphqlParamsView {
 }
 
 export function graphqlParamsOf(req: Request): GraphqlParamsView {
-  if (req.method === 'GET') return fromSearch(searchOf(req.url));
+  if (req.method === 'GET') {
+    // Apollo answers 415 to a GET with any other content type.
+    const contentType = req.get('content-type');
+    if (contentType !== undefined && MIMEType.parse(contentType)?.essence !== 'application/json') return null;
+    return fromSearch(searchOf(req.url));
+  }
   if (req.method === 'POST') return fromBody(req.body);
   return null;
 }
@@ -96,4 +108,23 @@ export function passesCsrfPrevention(req: Request): boolean {
     const value = req.get(name);
     return value !== undefined && value.length > 0;
   });
+}
+
+/** Apollo's media types for a single result, in its order of preference. */
+const APOLLO_RESULT_TYPES = [
+  'application/json; charset=utf-8',
+  'application/graphql-response+json; charset=utf-8',
+  'application/json; callbackSpec=1.0; charset=utf-8',
+];
+
+/**
+ * The content type Apollo would answer this request with (its negotiation, with its list), or
+ * null where Apollo would answer 406. The callback type is Apollo's own business: the cache only
+ * serves the two plain ones.
+ */
+export function resultTypeOf(req: Request): string | null {
+  const accept = req.get('accept');
+  if (!accept) return APOLLO_RESULT_TYPES[0];
+  const preferred = new Negotiator({ headers: { accept } }).mediaType(APOLLO_RESULT_TYPES);
+  return preferred === APOLLO_RESULT_TYPES[0] || preferred === APOLLO_RESULT_TYPES[1] ? preferred : null;
 }

@@ -74,6 +74,18 @@ export function callerAuthentication(
   return { middleware: (req, res, next) => void middleware(req, res, next), callerOf: (req) => callers.get(req) ?? { id: 'anonymous', role: null } };
 }
 
+/**
+ * The GraphQL endpoint is its path only: below a mount, Express would hand `/graphql/<anything>`
+ * on, and Apollo's integration parses such targets with `url.parse`, which throws on some
+ * (`//%zz@h/`) and reads others differently from the WHATWG parser.
+ */
+export function exactPath(): RequestHandler {
+  return (req, res, next) => {
+    if (req.path === '/') return next();
+    refuse(res, 404, ErrorCode.BAD_REQUEST, 'Not found: GraphQL is served at the endpoint itself, not below it.');
+  };
+}
+
 /** Bounded before the parser sees it: nesting depth and the operation name's length. */
 export function documentGuard(): RequestHandler {
   return (req, res, next) => {

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ErrorCode } from '../errors';
 import type { PersistedDocuments } from '../operations/persistedDocuments';
-import { graphqlParamsOf } from './graphqlParams';
+import { graphqlParamsOf, REPEATED } from './graphqlParams';
 import { refuse } from './middleware';
 
 /** Extensions without Apollo's persisted-query entry, once the manifest has answered for it. */
@@ -37,7 +37,8 @@ export function persistedDocumentsMiddleware(persisted: PersistedDocuments): Req
     if (!isGet && req.method !== 'POST') return next();
     const params = graphqlParamsOf(req);
     // Refused here, not left to Apollo: a repeated documentId is ours to read, and Apollo would run the rest.
-    if (!params) return refuse(res, 400, ErrorCode.BAD_REQUEST, 'The GraphQL request parameters are malformed or given more than once.');
+    if (!params || params.documentId === REPEATED)
+      return refuse(res, 400, ErrorCode.BAD_REQUEST, 'The GraphQL request parameters are malformed or given more than once.');
     const { extensions } = params;
     const resolution = persisted.resolve({ query: params.query, documentId: params.documentId, extensions });
     if (resolution.kind === 'refused') return refuse(res, 400, resolution.code, resolution.message);

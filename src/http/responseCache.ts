@@ -5,17 +5,7 @@ import { recordingReads, ResponseReads } from '../cache/responseReads';
 import type { Logger } from '../logger';
 import type { GatewayMetrics, OperationLabels } from '../metrics';
 import { recordRequest } from '../plugins/requestMetrics';
-import { graphqlParamsOf, passesCsrfPrevention } from './graphqlParams';
-
-const JSON_TYPE = 'application/json; charset=utf-8';
-const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-
-/** The response type Apollo would choose for this Accept header; null where Apollo would answer 406. */
-function responseType(req: Request): string | null {
-  if (!req.get('accept')) return JSON_TYPE;
-  const preferred = req.accepts(['application/json', 'application/graphql-response+json']);
-  return preferred === 'application/json' ? JSON_TYPE : preferred === 'application/graphql-response+json' ? GRAPHQL_RESPONSE_TYPE : null;
-}
+import { graphqlParamsOf, passesCsrfPrevention, resultTypeOf } from './graphqlParams';
 
 export interface ResponseCacheMiddlewareDeps {
   cache: ResponseCache;
@@ -64,7 +54,7 @@ export function responseCacheMiddleware(deps: ResponseCacheMiddlewareDeps): Requ
     const isGet = req.method === 'GET';
     // The request exactly as Apollo will read it: a cached answer is only ever served for that request.
     const params = graphqlParamsOf(req);
-    const type = responseType(req);
+    const type = resultTypeOf(req);
     if (!params || typeof params.query !== 'string' || !type || !passesCsrfPrevention(req)) return next();
     const caller = deps.callerOf(req);
     const operationName = params.operationName ?? null;

@@ -172,6 +172,12 @@ describe('the response cache', () => {
     expect((await get(plain)).status).toBe(200);
     expect((await get(`${plain}&${plain}`)).status).toBe(400);
     expect((await get(plain, { 'apollo-require-preflight': '' })).status).toBe(400);
+    // Node's url.parse, which Apollo's Express integration uses, reads no search after a `#`.
+    expect((await h.http(`/graphql#?${plain}`, { headers: { ...asReader, 'apollo-require-preflight': '1' } })).status).toBe(400);
+    expect((await get(plain, { 'apollo-require-preflight': '1', 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await h.http(`/graphql//%zz@h/?${plain}`, { headers: { ...asReader, 'apollo-require-preflight': '1' } })).status).toBe(404);
+    const callback = await get(plain, { 'apollo-require-preflight': '1', accept: 'application/json;callbackSpec=1.0, application/json' });
+    expect(callback.headers['content-type']).toMatch(/callbackspec=1\.0/i);
     const withVariables = 'query StrictVars($first: Int!) { restoreSessions(first: $first) { totalCount } }';
     expect((await h.query(withVariables, { first: 2 }, asReader)).status).toBe(200);
     const asString = await h.http('/graphql', {

@@ -109,6 +109,14 @@ describe('hostile input costs bounded time, memory and upstream calls', () => {
     const deep = await hidden(`query=${encodeURIComponent(`{ nodes(ids: ${'['.repeat(2400)}"a"${']'.repeat(2400)}) { id } }`)}`);
     expect(deep.status).toBe(400);
     expect(JSON.parse(deep.text).errors[0].message).toMatch(/nests more than 64 levels/);
+    // A repeated documentId (ours to read, ignored by Apollo) does not switch the guard off.
+    const repeatedId = await h.http(
+      `/graphql?query=${encodeURIComponent('query Short { sources { id } }')}&operationName=${'A'.repeat(300)}&documentId=1&documentId=2`,
+      {
+        headers: { 'apollo-require-preflight': '1' },
+      },
+    );
+    expect(repeatedId.status).toBe(400);
     const longName = await hidden(`query=${encodeURIComponent('query Short { sources { id } }')}&operationName=${'A'.repeat(3000)}`);
     expect(longName.status).toBe(400);
     expect(longName.text).not.toContain('A'.repeat(200));
