@@ -1,3 +1,7 @@
+import { ResponseCache } from '../../src/cache/responseCache';
+import { ResponseReads } from '../../src/cache/responseReads';
+import { GatewayMetrics } from '../../src/metrics';
+import { ManualClock } from '../support/manualClock';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { createCacheabilityCheck } from '../../src/operations/cacheability';
 import { loadTypeDefs } from '../../src/schema';
@@ -63,5 +67,32 @@ describe('which operations the response cache may keep', () => {
     expect(decide('{ __schema { types { name } } }')).toBe(false);
     expect(decide('mutation { stopRestoreSession(id: "x") { restoreSession { id } } }')).toBe(false);
     expect(decide('subscription { restoreSessionChanged { kind } }')).toBe(false);
+  });
+});
+
+describe('the response cache’s memory', () => {
+  const clock = new ManualClock();
+  const metrics = new GatewayMetrics();
+  let version = 'v1';
+  const cache = new ResponseCache({ maxBytes: 10_000, maxEntryBytes: 3_000, buildId: 'test' }, () => version, null, clock, metrics);
+  const keyOf = (n: number) => cache.requestKey({ role: 'reader', operationName: null, query: `{ q${n} }`, variables: undefined, extensions: undefined });
+  const readsOfIndex = () => {
+    const reads = new ResponseReads();
+    reads.index('s', version);
+    reads.complete = true;
+    return reads;
+  };
+
+  it('stays within maxBytes (least recently used out first), keeps no answer over maxEntryBytes, and drops what read a changed index', async () => {
+    for (let n = 0; n < 20; n++) expect(cache.store(keyOf(n), readsOfIndex(), 'x'.repeat(1_000))).not.toBeNull();
+    expect(cache.bytes).toBeLessThanOrEqual(10_000);
+    expect(await cache.lookup(keyOf(0))).toBeNull();
+    expect((await cache.lookup(keyOf(19)))?.answer.body).toBe('x'.repeat(1_000));
+    expect(cache.store(keyOf(99), readsOfIndex(), 'y'.repeat(3_001))).toBeNull();
+    expect(await metrics.registry.getSingleMetricAsString('gateway_response_cache_evictions_total')).toMatch(/reason="evicted"\} 1[0-9]/);
+    version = 'v2';
+    cache.sourceChanged('s');
+    expect(cache.bytes).toBe(0);
+    expect(await cache.lookup(keyOf(19))).toBeNull();
   });
 });
