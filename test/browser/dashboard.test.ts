@@ -4,9 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startHarness, type Harness } from '../support/harness';
-import { describeWithTool, findExecutable, IN_CI } from '../support/tools';
+import { CHROMIUM, launchChromium } from '../support/browser';
+import { describeWithTool, IN_CI } from '../support/tools';
 
 /**
  * The reference dashboard (examples/dashboard) in a real browser, served on another origin than
@@ -16,7 +17,6 @@ import { describeWithTool, findExecutable, IN_CI } from '../support/tools';
  * documents (server.persistedDocuments, the manifest its codegen writes).
  */
 
-const CHROMIUM = findExecutable(['/usr/bin/chromium', 'chromium', 'chromium-browser']);
 const ROOT = path.resolve(__dirname, '../..');
 const DASHBOARD = path.join(ROOT, 'examples', 'dashboard');
 const MANIFEST = path.join(DASHBOARD, 'src', 'gql', 'persisted-documents.json');
@@ -153,18 +153,7 @@ describeDashboard('the reference dashboard in a real browser, on another origin 
   beforeAll(async () => {
     // The typed documents and persisted-documents.json, from the gateway's schema.
     await runNode(CODEGEN!, ['--config', 'codegen.ts', '--silent']);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

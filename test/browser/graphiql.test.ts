@@ -1,8 +1,7 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startHarness, type Harness } from '../support/harness';
-import { describeWithTool, findExecutable } from '../support/tools';
-
-const CHROMIUM = findExecutable(['/usr/bin/chromium', 'chromium', 'chromium-browser']);
+import { CHROMIUM, launchChromium } from '../support/browser';
+import { describeWithTool } from '../support/tools';
 
 describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', () => {
   let h: Harness;
@@ -10,18 +9,7 @@ describeWithTool('chromium', CHROMIUM, 'GraphiQL in a real browser, offline', ()
 
   beforeAll(async () => {
     h = await startHarness({ graph: { sessionCount: 20 }, veeam: { sessionCount: 20 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

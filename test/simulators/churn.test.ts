@@ -2,16 +2,13 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/m
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
 import { startSimulators } from '../../src/simulators/startSimulators';
 import { TERMINAL_STATUSES } from '../../src/simulators/msgraph/records';
-import { call, form, jsonBody } from '../support/upstreamHttp';
+import { call, form, jsonBody, graphAccessToken } from '../support/upstreamHttp';
 
 const B = '/solutions/backupRestore';
 
 async function graphToken(sim: GraphSimulator): Promise<Record<string, string>> {
-  const answer = await call(sim.tokenUrl, {
-    method: 'POST',
-    ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-  });
-  return { authorization: `Bearer ${answer.json.access_token}`, prefer: 'include-unknown-enum-members' };
+  const answer = await graphAccessToken(sim);
+  return { authorization: `Bearer ${answer}`, prefer: 'include-unknown-enum-members' };
 }
 
 describe('Graph restore-session controls', () => {

@@ -3,7 +3,7 @@ import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/v
 import { GRAPH_WELL_KNOWN } from '../../src/simulators/msgraph/seed';
 import { VEEAM_WELL_KNOWN, VEEAM_RESTORE_POINTS_PER_JOB } from '../../src/simulators/veeam/seed';
 import { WELL_KNOWN_MAILBOX_EMAIL, WELL_KNOWN_SITE_URL } from '../../src/simulators/common/tenant';
-import { call, form } from '../support/upstreamHttp';
+import { call, form, graphAccessToken } from '../support/upstreamHttp';
 
 const B = '/solutions/backupRestore';
 type Json = Record<string, any>;
@@ -32,11 +32,8 @@ describe('Graph discovery', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulator({ sessionCount: 250, maxTop: 120 });
-    const token = await call(sim.tokenUrl, {
-      method: 'POST',
-      ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-    });
-    headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
+    const token = await graphAccessToken(sim);
+    headers = { authorization: `Bearer ${token}`, prefer: 'include-unknown-enum-members' };
   });
   afterAll(() => sim.close());
 
@@ -247,18 +244,10 @@ describe('Graph discovery', () => {
     expect((await create('exchangeRestoreSessions', { mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' } }] })).status).toBe(201);
     const strict = await startGraphSimulator({ sessionCount: 1, strictRestorePoints: true });
     try {
-      const token = await call(strict.tokenUrl, {
-        method: 'POST',
-        ...form({
-          grant_type: 'client_credentials',
-          client_id: strict.clientId,
-          client_secret: strict.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
+      const token = await graphAccessToken(strict);
       const refused = await call(`${strict.apiBaseUrl}${B}/exchangeRestoreSessions`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token.json.access_token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ mailboxRestoreArtifacts: [{ restorePoint: { id: 'mbx-1-rp-1' } }] }),
       });
       expect(refused.json.error.code).toBe('InvalidRestorePoint');

@@ -1,5 +1,5 @@
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/msgraph/server';
-import { call, form, jsonBody } from '../support/upstreamHttp';
+import { call, graphAccessToken, jsonBody } from '../support/upstreamHttp';
 
 const B = '/solutions/backupRestore';
 
@@ -11,11 +11,8 @@ describe('Graph discovery test controls', () => {
 
   beforeAll(async () => {
     sim = await startGraphSimulator({ sessionCount: 5, searchPaths: ['microsoft.graph.search'] });
-    const token = await call(sim.tokenUrl, {
-      method: 'POST',
-      ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-    });
-    headers = { authorization: `Bearer ${token.json.access_token}` };
+    const token = await graphAccessToken(sim);
+    headers = { authorization: `Bearer ${token}` };
   });
   afterAll(() => sim.close());
 

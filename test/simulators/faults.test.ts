@@ -1,6 +1,6 @@
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/msgraph/server';
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
-import { call, form, jsonBody } from '../support/upstreamHttp';
+import { call, form, jsonBody, graphAccessToken } from '../support/upstreamHttp';
 
 describe('simulator fault injection and counters', () => {
   let graph: GraphSimulator;
@@ -11,17 +11,7 @@ describe('simulator fault injection and counters', () => {
 
   beforeAll(async () => {
     [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 30 }), startVeeamSimulator({ sessionCount: 30, tls: false })]);
-    graphToken = (
-      await call(graph.tokenUrl, {
-        method: 'POST',
-        ...form({
-          grant_type: 'client_credentials',
-          client_id: graph.clientId,
-          client_secret: graph.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      })
-    ).json.access_token;
+    graphToken = await graphAccessToken(graph);
     veeamToken = (await call(`${veeam.url}/v6/token`, { method: 'POST', ...form({ username: veeam.username, password: veeam.password }) })).json.access_token;
   });
   afterAll(async () => {
@@ -152,17 +142,7 @@ describe('simulator token control', () => {
   it('expires every issued token over the control endpoint', async () => {
     const graph = await startGraphSimulator({ sessionCount: 1 });
     try {
-      const token = (
-        await call(graph.tokenUrl, {
-          method: 'POST',
-          ...form({
-            grant_type: 'client_credentials',
-            client_id: graph.clientId,
-            client_secret: graph.clientSecret,
-            scope: 'https://graph.microsoft.com/.default',
-          }),
-        })
-      ).json.access_token;
+      const token = await graphAccessToken(graph);
       const list = () => call(`${graph.apiBaseUrl}/solutions/backupRestore/restoreSessions`, { headers: { authorization: `Bearer ${token}` } });
       expect((await list()).status).toBe(200);
       expect((await call(`${graph.url}/_sim/tokens/expire`, { method: 'POST' })).status).toBe(204);

@@ -2,7 +2,7 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/m
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
 import { GRAPH_WELL_KNOWN } from '../../src/simulators/msgraph/seed';
 import { VEEAM_WELL_KNOWN } from '../../src/simulators/veeam/seed';
-import { call, form } from '../support/upstreamHttp';
+import { call, form, graphAccessToken } from '../support/upstreamHttp';
 import { describeWithShared } from '../support/sharedDir';
 import { loadSpecValidator, type SpecValidator } from '../support/specValidator';
 
@@ -18,11 +18,8 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
     beforeAll(async () => {
       spec = loadSpecValidator('msgraph-backuprestore-v1.0.restore-sessions.yaml', { graphRelaxations: true });
       sim = await startGraphSimulator({ sessionCount: 400, pageSize: 1000 });
-      const token = await call(sim.tokenUrl, {
-        method: 'POST',
-        ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-      });
-      headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
+      const token = await graphAccessToken(sim);
+      headers = { authorization: `Bearer ${token}`, prefer: 'include-unknown-enum-members' };
     });
     afterAll(() => sim.close());
 
@@ -232,11 +229,8 @@ describeWithShared('simulators answer in the shapes of the vendors’ OpenAPI do
       spec = loadSpecValidator('msgraph-backuprestore-v1.0.discovery.yaml', { graphRelaxations: true });
       sessionsSpec = loadSpecValidator('msgraph-backuprestore-v1.0.restore-sessions.yaml', { graphRelaxations: true });
       sim = await startGraphSimulator({ sessionCount: 5 });
-      const token = await call(sim.tokenUrl, {
-        method: 'POST',
-        ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-      });
-      headers = { authorization: `Bearer ${token.json.access_token}`, prefer: 'include-unknown-enum-members' };
+      const token = await graphAccessToken(sim);
+      headers = { authorization: `Bearer ${token}`, prefer: 'include-unknown-enum-members' };
     });
     afterAll(() => sim.close());
 

@@ -33,3 +33,13 @@ export const form = (values: Record<string, string>) => ({
 });
 
 export const jsonBody = (value: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+
+/** A Graph simulator's access token, fetched with the client-credentials grant as the gateway does. */
+export async function graphAccessToken(sim: { tokenUrl: string; clientId: string; clientSecret: string }): Promise<string> {
+  const answer = await call(sim.tokenUrl, {
+    method: 'POST',
+    ...form({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
+  });
+  if (answer.status !== 200) throw new Error(`the Graph simulator refused a token: ${answer.status}`);
+  return answer.json.access_token as string;
+}
