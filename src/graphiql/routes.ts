@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Express, Request } from 'express';
+import { graphqlParamsOf } from '../http/graphqlParams';
 import { graphiqlHtml, graphiqlInitScript } from './page';
 
 const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
@@ -18,12 +19,14 @@ function assetPath(pkg: string, file: string): string {
 
 /** A browser asking for /graphql gets GraphiQL; API clients (JSON, or a `query`, `documentId` or `extensions` parameter) do not. */
 export function wantsGraphiql(req: Request): boolean {
-  const { query, documentId, extensions } = req.query;
+  if (req.method !== 'GET') return false;
+  // Read as Apollo reads the URL; a malformed one is Apollo's to refuse, not a page to show.
+  const params = graphqlParamsOf(req);
   return (
-    req.method === 'GET' &&
-    query === undefined &&
-    documentId === undefined &&
-    extensions === undefined &&
+    params !== null &&
+    params.query === undefined &&
+    params.documentId === undefined &&
+    params.extensions === undefined &&
     req.accepts(['application/json', 'text/html']) === 'text/html'
   );
 }

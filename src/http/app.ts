@@ -32,9 +32,10 @@ export interface HttpAppDeps {
 }
 
 /**
- * The HTTP side of the gateway: probes and metrics, GraphiQL, and /graphql with what runs before
- * Apollo (CORS, request scope, caller authentication, body parsing, persisted documents, the document guard) and the body
- * errors after it. It builds the app; it never listens.
+ * The HTTP side of the gateway: probes and metrics (any Host), the Host check, GraphiQL, and
+ * /graphql with what runs before Apollo (CORS, request scope, caller authentication, body parsing,
+ * persisted documents, the document guard, the response cache) and the body errors after it.
+ * It builds the app; it never listens.
  */
 export function createHttpApp(deps: HttpAppDeps): Express {
   const { config, services, apollo } = deps;

@@ -192,4 +192,11 @@ describe('query arguments, filters and the HTTP surface', () => {
       expect(asset.text.length).toBeGreaterThan(50);
     }
   });
+
+  it('answers a browser’s GET with a query (a shared link) with the result, not the GraphiQL page', async () => {
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const answer = await h.http(`/graphql?query=${encodeURIComponent('{ sources { id } }')}`, { headers: { accept, 'apollo-require-preflight': '1' } });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text).data.sources).toHaveLength(2);
+  });
 });
