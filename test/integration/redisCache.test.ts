@@ -3,7 +3,10 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/m
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
 import { startHarnessGateway, VEEAM_ROUTES, type Harness } from '../support/harness';
 import { until } from '../support/manualClock';
-import { describeWithRedis, REDIS_URL } from '../support/redis';
+import { describeWithRedis, REDIS_URL, uniqueAccounts } from '../support/redis';
+
+/** Accounts of this run's own (see uniqueAccounts). */
+const accounts = uniqueAccounts();
 
 /** Upstream calls one gateway made, by route prefix, from its own metrics. */
 async function callsBy(h: Harness, route: string): Promise<number> {
@@ -22,7 +25,10 @@ describeWithRedis('Redis as the shared index and cache of several replicas (the 
   const withRedis = { configure: (raw: Record<string, any>) => Object.assign(raw.cache, { redis: { url: REDIS_URL }, sessionTtlSeconds: 60 }) };
 
   beforeAll(async () => {
-    [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 150 }), startVeeamSimulator({ sessionCount: 150 })]);
+    [graph, veeam] = await Promise.all([
+      startGraphSimulator({ sessionCount: 150, ...accounts.graph }),
+      startVeeamSimulator({ sessionCount: 150, ...accounts.veeam }),
+    ]);
     a = await startHarnessGateway(graph, veeam, withRedis);
     b = await startHarnessGateway(graph, veeam, withRedis);
   });

@@ -2,14 +2,17 @@ import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/m
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
 import { startHarnessGateway, GRAPH_ROUTES, type Harness } from '../support/harness';
 import { ManualClock, until } from '../support/manualClock';
-import { describeWithRedis, REDIS_URL } from '../support/redis';
+import { describeWithRedis, REDIS_URL, uniqueAccounts } from '../support/redis';
+
+/** Accounts of this run's own (see uniqueAccounts). */
+const accounts = uniqueAccounts();
 
 /** Upstream calls (token requests aside) that keeping the index current costs over one simulated minute. */
 async function callsPerMinute(replicas: number): Promise<{ graph: number; veeam: number }> {
   const clock = new ManualClock();
   const [graph, veeam]: [GraphSimulator, VeeamSimulator] = await Promise.all([
-    startGraphSimulator({ sessionCount: 300 }),
-    startVeeamSimulator({ sessionCount: 300 }),
+    startGraphSimulator({ sessionCount: 300, ...accounts.graph }),
+    startVeeamSimulator({ sessionCount: 300, ...accounts.veeam }),
   ]);
   const gateways: Harness[] = [];
   try {

@@ -1,8 +1,11 @@
 import { startGraphSimulator, type GraphSimulator } from '../../src/simulators/msgraph/server';
 import { startVeeamSimulator, type VeeamSimulator } from '../../src/simulators/veeam/server';
 import { startHarnessGateway, type Harness } from '../support/harness';
-import { describeWithRedis, REDIS_URL } from '../support/redis';
+import { describeWithRedis, REDIS_URL, uniqueAccounts } from '../support/redis';
 import { collect, waitFor, waitForSubscriptions, wsClient } from '../support/wsClient';
+
+/** Accounts of this run's own (see uniqueAccounts). */
+const accounts = uniqueAccounts();
 
 describeWithRedis('subscriptions across two replicas sharing the real Redis', () => {
   let graph: GraphSimulator;
@@ -11,7 +14,10 @@ describeWithRedis('subscriptions across two replicas sharing the real Redis', ()
   let b: Harness;
 
   beforeAll(async () => {
-    [graph, veeam] = await Promise.all([startGraphSimulator({ sessionCount: 20 }), startVeeamSimulator({ sessionCount: 20 })]);
+    [graph, veeam] = await Promise.all([
+      startGraphSimulator({ sessionCount: 20, ...accounts.graph }),
+      startVeeamSimulator({ sessionCount: 20, ...accounts.veeam }),
+    ]);
     const configure = (raw: Record<string, any>) => {
       raw.cache.listTtlSeconds = 0.1;
       raw.cache.redis = { url: REDIS_URL };

@@ -6,6 +6,7 @@ import { parseConfig, type GatewayConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
 import { startGraphSimulator, type GraphSimulator, type GraphSimulatorOptions } from '../../src/simulators/msgraph/server';
 import { startVeeamSimulator, type VeeamSimulator, type VeeamSimulatorOptions } from '../../src/simulators/veeam/server';
+import { uniqueAccounts } from './redis';
 
 export interface GraphQLAnswer<T = any> {
   status: number;
@@ -48,9 +49,11 @@ export interface HarnessOptions {
 
 /** Both simulators and a gateway configured against them, listening on port 0. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const accounts = uniqueAccounts();
   const [graph, veeam] = await Promise.all([
-    startGraphSimulator({ sessionCount: 120, ...options.graph }),
-    startVeeamSimulator({ sessionCount: 120, ...options.veeam }),
+    // Accounts of their own: Redis keys carry them (see uniqueAccounts).
+    startGraphSimulator({ sessionCount: 120, ...accounts.graph, ...options.graph }),
+    startVeeamSimulator({ sessionCount: 120, ...accounts.veeam, ...options.veeam }),
   ]);
   let gateway: Harness;
   try {
